@@ -1,0 +1,105 @@
+package io.zantara.lock;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.zantara.lock.LockMode.EXCLUSIVE;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Races between a grant and a cancellation or timeout, each run many times from a start latch. */
+class KeyedLockRaceTest {
+
+    private final SystemLockClock clock = new SystemLockClock("race-timer");
+    private final KeyedLock lock = new KeyedLock("race", 4, clock);
+
+    @AfterEach
+    void closeClock() {
+        clock.close();
+    }
+
+    /**
+     * Story: the holder releases (granting the waiter) on one thread while the waiter's subscriber
+     * cancels on another. Whoever wins, the key must end up free: either the waiter got the permit
+     * (and the test releases it) or the grant was handed on.
+     */
+    @RepeatedTest(300)
+    void cancelRacingTheGrant_neverLeaksTheKey() throws InterruptedException {
+        Permit holder = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        UniAssertSubscriber<Permit> waiter = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        race(holder::release, waiter::cancel);
+
+        Permit granted = waiter.getItem();
+        if (granted != null) {
+            granted.release();
+        }
+        assertFreeAndClean();
+    }
+
+    @RepeatedTest(300)
+    void cancelRacingTheGrant_withLock_neverLeaksTheKey() throws InterruptedException {
+        Permit holder = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        UniAssertSubscriber<String> guarded = lock.withLock("k", EXCLUSIVE, Duration.ofSeconds(5),
+                        () -> Uni.createFrom().item("done"))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        race(holder::release, guarded::cancel);
+
+        assertFreeAndClean();
+    }
+
+    /** Story: the timeout fires on the timer thread just as the holder's release grants the waiter. */
+    @RepeatedTest(300)
+    void timeoutRacingTheGrant_eitherGrantsOrFails_andNeverLeaks() throws InterruptedException {
+        Permit holder = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        UniAssertSubscriber<Permit> waiter = lock.acquire("k", EXCLUSIVE, Duration.ofNanos(200_000))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        holder.release();
+        await().atMost(Duration.ofSeconds(5)).until(() -> waiter.getItem() != null || waiter.getFailure() != null);
+
+        if (waiter.getFailure() == null) {
+            waiter.getItem().release();
+        } else {
+            assertTrue(waiter.getFailure() instanceof LockTimeoutException, waiter.getFailure().toString());
+        }
+        assertFreeAndClean();
+    }
+
+    private void assertFreeAndClean() {
+        assertEquals(0, lock.size(), "key still present: " + lock.snapshot());
+        assertEquals(0, lock.waiting());
+        Permit again = lock.acquire("k", EXCLUSIVE, Duration.ZERO).await().atMost(Duration.ofSeconds(1));
+        again.release();
+        assertEquals(0, lock.size());
+    }
+
+    static void race(Runnable first, Runnable second) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(2);
+        for (Runnable action : new Runnable[] {first, second}) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    action.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            });
+            thread.start();
+        }
+        start.countDown();
+        assertTrue(done.await(10, TimeUnit.SECONDS), "race did not finish");
+    }
+}
