@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.zantara.lock.LockTimeoutException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +29,7 @@ import java.util.UUID;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final Duration LOCK_RETRY_AFTER = Duration.ofSeconds(1);
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -34,6 +37,21 @@ public class ProblemMappers {
         e.retryAfter().ifPresent(after -> answer.header(HttpHeaders.RETRY_AFTER,
                 Math.max(1, (after.toMillis() + 999) / 1000)));
         return answer.build();
+    }
+
+    /**
+     * A lock not granted in time: 503 with Retry-After, naming the lock family and the operation but
+     * never the key (another user's id may be the one holding it).
+     */
+    @ServerExceptionMapper
+    public Response lockTimeout(LockTimeoutException e, UriInfo uri) {
+        String family = e.family() != null ? e.family() : "unnamed";
+        Problem problem = Problem.of("lock-timeout", "Lock timeout", 503,
+                        "The " + family + " lock was busy for " + e.timeout().toMillis()
+                                + " ms; nothing was changed. Retry later.")
+                .with("family", family)
+                .with("operation", e.operation() != null ? e.operation() : "unnamed");
+        return problem(new ProblemException(problem, LOCK_RETRY_AFTER, e), uri);
     }
 
     @ServerExceptionMapper

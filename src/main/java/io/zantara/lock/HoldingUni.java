@@ -6,7 +6,7 @@ import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;
 
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Acquire, run, release: the operator behind {@code withLock}.
@@ -24,14 +24,14 @@ import java.util.function.Supplier;
 final class HoldingUni<T> extends AbstractUni<T> {
 
     private final Uni<Permit> acquisition;
-    private final Supplier<Uni<T>> action;
+    private final Function<Permit, Uni<T>> action;
 
-    private HoldingUni(Uni<Permit> acquisition, Supplier<Uni<T>> action) {
+    private HoldingUni(Uni<Permit> acquisition, Function<Permit, Uni<T>> action) {
         this.acquisition = acquisition;
         this.action = action;
     }
 
-    static <T> Uni<T> of(Uni<Permit> acquisition, Supplier<Uni<T>> action) {
+    static <T> Uni<T> of(Uni<Permit> acquisition, Function<Permit, Uni<T>> action) {
         return new HoldingUni<>(Objects.requireNonNull(acquisition, "acquisition"), Objects.requireNonNull(action, "action"));
     }
 
@@ -46,7 +46,7 @@ final class HoldingUni<T> extends AbstractUni<T> {
 
     private static final class Holding<T> implements UniSubscription {
         private final UniSubscriber<? super T> downstream;
-        private final Supplier<Uni<T>> action;
+        private final Function<Permit, Uni<T>> action;
         private volatile boolean cancelled;
         private volatile UniSubscription acquisition;
 
@@ -72,7 +72,7 @@ final class HoldingUni<T> extends AbstractUni<T> {
             }
         };
 
-        Holding(UniSubscriber<? super T> downstream, Supplier<Uni<T>> action) {
+        Holding(UniSubscriber<? super T> downstream, Function<Permit, Uni<T>> action) {
             this.downstream = downstream;
             this.action = action;
         }
@@ -84,7 +84,7 @@ final class HoldingUni<T> extends AbstractUni<T> {
             }
             Uni<T> work;
             try {
-                work = Objects.requireNonNull(action.get(), "the guarded action returned null instead of a Uni");
+                work = Objects.requireNonNull(action.apply(permit), "the guarded action returned null instead of a Uni");
             } catch (Throwable failure) {
                 permit.release();
                 downstream.onFailure(failure);

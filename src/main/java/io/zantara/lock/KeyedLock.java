@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /*
@@ -145,11 +146,20 @@ public final class KeyedLock {
      * terminates, so the next holder never overlaps a half-done write. The action must terminate.
      */
     public <T> Uni<T> withLock(String key, LockMode mode, Duration timeout, Supplier<Uni<T>> action) {
-        return HoldingUni.of(acquire(key, mode, timeout), action);
+        return withLock(key, mode, timeout, null, action);
     }
 
     /** Same as {@link #withLock(String, LockMode, Duration, Supplier)}, naming the owner for the inspector. */
     public <T> Uni<T> withLock(String key, LockMode mode, Duration timeout, String owner, Supplier<Uni<T>> action) {
+        Objects.requireNonNull(action, "action");
+        return HoldingUni.of(acquire(key, mode, timeout, owner), permit -> action.get());
+    }
+
+    /**
+     * Like {@link #withLock(String, LockMode, Duration, String, Supplier)}, for actions that need
+     * the permit itself (its wait time, or a fencing token of a distributed tier).
+     */
+    public <T> Uni<T> holding(String key, LockMode mode, Duration timeout, String owner, Function<Permit, Uni<T>> action) {
         return HoldingUni.of(acquire(key, mode, timeout, owner), action);
     }
 
