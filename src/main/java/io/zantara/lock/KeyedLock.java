@@ -42,6 +42,12 @@ import java.util.function.Supplier;
  * signal: the first of delivery, cancel and timeout wins. A cancel or timeout that wins against a
  * grant already made releases that grant at once, which hands the key on to the next waiter.
  *
+ * Timeouts: one timer per contended key, not per waiter, armed for the earliest deadline in the
+ * key's queue. Most waiters are granted long before their deadline, so arming and cancelling a
+ * timer for each of them was most of the cost of a contended handoff. When the timer fires it fails
+ * the waiters that are due (O(queue) once per firing, firings at least a millisecond apart) and
+ * re-arms for the next deadline; the timer is cancelled when the queue empties.
+ *
  * Delivery: grants are handed to subscribers outside compute, through a per-thread trampoline. A
  * grant made while this thread is already delivering one is queued and run by the outer loop, so a
  * chain of synchronous handoffs (a holder's continuation releasing, whose release grants the next
@@ -83,6 +89,8 @@ import java.util.function.Supplier;
 public final class KeyedLock {
 
     private static final Logger LOG = Logger.getLogger(KeyedLock.class);
+    private static final Duration NO_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
+    private static final long MIN_EXPIRY_SPACING_NANOS = 1_000_000;
 
     private final String name;
     private final int maxSharedHolders;
@@ -187,12 +195,9 @@ public final class KeyedLock {
         return keys;
     }
 
+    /** Durations past ~292 years mean "no timeout"; compared, not caught, to keep exceptions off the hot path. */
     private static long saturatedNanos(Duration timeout) {
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+        return timeout.compareTo(NO_TIMEOUT) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -220,17 +225,22 @@ public final class KeyedLock {
             if (waiter.signal != Waiter.NONE) {
                 return;
             }
-            waiter.requestedAt = clock.nanoTime();
+            long now = clock.nanoTime();
+            waiter.requestedAt = now;
+            waiter.deadline = timeoutNanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutNanos;
             Deliveries pending = deliveries.get();
             entries.compute(key, (k, entry) -> {
-                Entry e = entry == null ? new Entry() : entry;
+                Entry e = entry == null ? new Entry(k) : entry;
                 if (e.queueHead == null && e.compatible(mode, maxSharedHolders)) {
-                    e.hold(waiter, waiter.requestedAt);
+                    e.hold(waiter, now);
                     waiter.grantedAtOnce = true;
                     pending.add(waiter);
                 } else {
                     e.enqueue(waiter);
                     waiting.incrementAndGet();
+                    if (timeoutNanos != 0 && waiter.deadline < e.timerDeadline) {
+                        armExpiry(e, waiter.deadline, now);
+                    }
                 }
                 return e;
             });
@@ -238,12 +248,8 @@ public final class KeyedLock {
                 // Cancelled while we were queueing it: the canceller may have looked before the
                 // waiter was in the map, so make sure it leaves (or hands on its grant) now.
                 leave(waiter);
-            } else if (!waiter.grantedAtOnce) {
-                if (timeoutNanos == 0) {
-                    waiter.timeOut();
-                } else if (timeoutNanos != Long.MAX_VALUE) {
-                    waiter.armTimer(timeoutNanos);
-                }
+            } else if (!waiter.grantedAtOnce && timeoutNanos == 0) {
+                waiter.timeOutNow();
             }
             pending.drain();
         }
@@ -266,7 +272,7 @@ public final class KeyedLock {
                 return e;
             }
             e.grantWaiters(maxSharedHolders, pending, clock, waiting);
-            return e.idle() ? null : e;
+            return e.settle();
         });
         pending.drain();
     }
@@ -276,23 +282,93 @@ public final class KeyedLock {
         entries.computeIfPresent(holder.key, (k, e) -> {
             e.unhold(holder);
             e.grantWaiters(maxSharedHolders, pending, clock, waiting);
-            return e.idle() ? null : e;
+            return e.settle();
         });
         pending.drain();
+    }
+
+    /**
+     * Arms the key's single expiry timer for {@code deadline}, replacing a later one. Called inside
+     * compute. Never earlier than one timer tick from now, so a storm of distinct deadlines costs at
+     * most one queue scan per tick.
+     */
+    private void armExpiry(Entry e, long deadline, long now) {
+        if (e.timer != null) {
+            e.timer.cancel();
+        }
+        long at = Math.max(deadline, now + MIN_EXPIRY_SPACING_NANOS);
+        e.timerDeadline = at;
+        e.timer = clock.schedule(at - now, () -> expire(e));
+    }
+
+    /** The key's timer fired: fail every queued waiter whose deadline has passed. */
+    private void expire(Entry fired) {
+        Deliveries pending = deliveries.get();
+        Waiter[] expired = {null};
+        entries.computeIfPresent(fired.key, (k, e) -> {
+            if (e != fired) {
+                return e; // the entry was removed and made anew; the new one has its own timer
+            }
+            e.timer = null;
+            e.timerDeadline = Long.MAX_VALUE;
+            long now = clock.nanoTime();
+            long next = Long.MAX_VALUE;
+            Waiter w = e.queueHead;
+            while (w != null) {
+                Waiter following = w.next;
+                if (w.deadline > now) {
+                    next = Math.min(next, w.deadline);
+                } else if (Waiter.SIGNAL.compareAndSet(w, Waiter.NONE, Waiter.TIMED_OUT)) {
+                    e.unlinkQueued(w);
+                    waiting.decrementAndGet();
+                    w.state = Waiter.GONE;
+                    w.nextExpired = expired[0];
+                    expired[0] = w;
+                }
+                w = following;
+            }
+            e.grantWaiters(maxSharedHolders, pending, clock, waiting);
+            if (next != Long.MAX_VALUE && e.queueHead != null) {
+                armExpiry(e, next, now);
+            }
+            return e.settle();
+        });
+        pending.drain();
+        for (Waiter w = expired[0]; w != null; w = w.nextExpired) {
+            w.failTimedOut();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
 
     /** The state of one key. Only ever touched inside compute for that key. */
     private static final class Entry {
+        private final String key;
+        /** One expiry timer per contended key, armed for the earliest deadline in its queue. */
+        private Cancellable timer;
+        private long timerDeadline = Long.MAX_VALUE;
         private int shared;
         private boolean exclusive;
         private Waiter queueHead;
         private Waiter queueTail;
         private Waiter holdersHead;
 
+        Entry(String key) {
+            this.key = key;
+        }
+
         boolean idle() {
             return shared == 0 && !exclusive && queueHead == null;
+        }
+
+        /** End of every change: no queue, no timer; no holder either, no entry (compute removes it). */
+        Entry settle() {
+            if (queueHead == null && timer != null) {
+                timer.cancel();
+                timer = null;
+                timerDeadline = Long.MAX_VALUE;
+            }
+            return idle() ? null : this;
         }
 
         boolean compatible(LockMode mode, int maxShared) {
@@ -461,7 +537,6 @@ public final class KeyedLock {
         volatile int signal;
         /** 1 once the hold has been given back. */
         volatile int released;
-        volatile Cancellable timer;
 
         // Guarded by compute on the key's entry.
         int state;
@@ -469,6 +544,8 @@ public final class KeyedLock {
         Waiter next;
         long requestedAt;
         long grantedAt;
+        long deadline;
+        Waiter nextExpired;
 
         // Touched only by the thread whose Deliveries holds this waiter.
         Waiter nextDelivery;
@@ -484,18 +561,10 @@ public final class KeyedLock {
             this.subscriber = subscriber;
         }
 
-        void armTimer(long delayNanos) {
-            timer = clock.schedule(delayNanos, this::timeOut);
-            if (signal != NONE) {
-                cancelTimer();
-            }
-        }
-
         void emitGrant() {
             if (!SIGNAL.compareAndSet(this, NONE, DELIVERED)) {
                 return; // a cancel or timeout won; it releases this grant
             }
-            cancelTimer();
             try {
                 subscriber.onItem(this);
             } catch (Throwable t) {
@@ -503,11 +572,15 @@ public final class KeyedLock {
             }
         }
 
-        void timeOut() {
-            if (!SIGNAL.compareAndSet(this, NONE, TIMED_OUT)) {
-                return;
+        /** A zero timeout that found the key busy. */
+        void timeOutNow() {
+            if (SIGNAL.compareAndSet(this, NONE, TIMED_OUT)) {
+                leave(this);
+                failTimedOut();
             }
-            leave(this);
+        }
+
+        void failTimedOut() {
             long waited = clock.nanoTime() - requestedAt;
             subscriber.onFailure(new LockTimeoutException(key, mode, Duration.ofNanos(Math.max(0, waited)), timeout));
         }
@@ -515,15 +588,7 @@ public final class KeyedLock {
         @Override
         public void cancel() {
             if (SIGNAL.compareAndSet(this, NONE, CANCELLED)) {
-                cancelTimer();
                 leave(this);
-            }
-        }
-
-        private void cancelTimer() {
-            Cancellable t = timer;
-            if (t != null) {
-                t.cancel();
             }
         }
 
