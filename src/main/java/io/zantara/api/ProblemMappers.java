@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.zantara.lock.LockBackendUnavailableException;
 import io.zantara.lock.LockTimeoutException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -51,6 +52,16 @@ public class ProblemMappers {
                                 + " ms; nothing was changed. Retry later.")
                 .with("family", family)
                 .with("operation", e.operation() != null ? e.operation() : "unnamed");
+        return problem(new ProblemException(problem, LOCK_RETRY_AFTER, e), uri);
+    }
+
+    /** Redis (the distributed lock tier) unreachable: 503, never a silent local-only fallback. */
+    @ServerExceptionMapper
+    public Response lockBackendUnavailable(LockBackendUnavailableException e, UriInfo uri) {
+        LOG.warnf("lock backend unavailable: %s", e.getMessage());
+        Problem problem = Problem.of("lock-backend-unavailable", "Lock backend unavailable", 503,
+                        "The lock service (Redis) cannot be reached; nothing was changed. Retry later.")
+                .with("family", e.family() != null ? e.family() : "unnamed");
         return problem(new ProblemException(problem, LOCK_RETRY_AFTER, e), uri);
     }
 

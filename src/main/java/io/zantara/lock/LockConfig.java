@@ -4,10 +4,39 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The lock families and their defaults ({@code zantara.lock.*}). */
 @ConfigMapping(prefix = "zantara.lock")
 public interface LockConfig {
+
+    /**
+     * {@code redis}: EXCLUSIVE holds also take a Redis lease, so they exclude across replicas (the
+     * default). {@code local}: exclusion within this process only, for a single replica.
+     */
+    @WithDefault("redis")
+    Backend backend();
+
+    /** The distributed tier. */
+    RedisTier redis();
+
+    /**
+     * This replica's name in lease tokens and in the inspector; defaults to the host name (the pod
+     * name on Kubernetes) plus a random suffix, so restarts never reuse tokens.
+     */
+    Optional<String> replicaId();
+
+    enum Backend { LOCAL, REDIS }
+
+    interface RedisTier {
+        /** Lease time to live; the watchdog renews every third of it. A crashed holder blocks others this long. */
+        @WithDefault("15s")
+        Duration leaseTtl();
+
+        /** Longest wait between two tries when no release message arrives (a crashed holder, a lost message). */
+        @WithDefault("1s")
+        Duration retryInterval();
+    }
 
     /** Per-user memory: SHARED for context reads, EXCLUSIVE for fact writes. */
     Memory memory();

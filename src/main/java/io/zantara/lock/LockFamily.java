@@ -1,11 +1,14 @@
 package io.zantara.lock;
 
 import io.smallrye.mutiny.Uni;
+import io.zantara.lock.redis.Lease;
+import io.zantara.lock.redis.RedisLeases;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +26,16 @@ public final class LockFamily {
     private final KeyedLock lock;
     private final FamilyMetrics metrics;
     private final LockClock clock;
+    private final RedisLeases leases;
 
-    LockFamily(String name, Duration timeout, KeyedLock lock, FamilyMetrics metrics, LockClock clock) {
+    /** @param leases the distributed tier, or null for local-only exclusion (one replica) */
+    LockFamily(String name, Duration timeout, KeyedLock lock, FamilyMetrics metrics, LockClock clock, RedisLeases leases) {
         this.name = name;
         this.timeout = timeout;
         this.lock = lock;
         this.metrics = metrics;
         this.clock = clock;
+        this.leases = leases;
     }
 
     public String name() {
@@ -45,23 +51,79 @@ public final class LockFamily {
         return withLock(key, mode, operation, timeout, action);
     }
 
+    /** Like {@link #withHold(String, LockMode, String, Duration, Function)}, for work that needs no fencing. */
+    public <T> Uni<T> withLock(String key, LockMode mode, String operation, Duration wait, Supplier<Uni<T>> action) {
+        Objects.requireNonNull(action, "action");
+        return withHold(key, mode, operation, wait, hold -> action.get());
+    }
+
+    /** Runs {@code action} under {@code key} with the family's default timeout, handing it the {@link Hold}. */
+    public <T> Uni<T> withHold(String key, LockMode mode, String operation, Function<Hold, Uni<T>> action) {
+        return withHold(key, mode, operation, timeout, action);
+    }
+
     /**
-     * Runs {@code action} under {@code key}; see {@link KeyedLock#withLock} for the guarantees. On a
-     * timeout the Uni fails with a {@link LockTimeoutException} that names this family and
-     * {@code operation}.
+     * Runs {@code action} under {@code key}; see {@link KeyedLock#withLock} for the guarantees of the
+     * local tier. With the Redis backend an EXCLUSIVE hold also takes the key's lease, whose fencing
+     * token the {@link Hold} carries; the lease is released after the action, before the local hold.
+     * Fails with a {@link LockTimeoutException} naming this family and {@code operation} when the
+     * key is not granted within {@code wait} (local and Redis waits together), and with
+     * {@link LockBackendUnavailableException} when Redis cannot be asked.
      *
      * @param operation a fixed name of what the caller does (a metric label: never user input)
      */
-    public <T> Uni<T> withLock(String key, LockMode mode, String operation, Duration wait, Supplier<Uni<T>> action) {
+    public <T> Uni<T> withHold(String key, LockMode mode, String operation, Duration wait, Function<Hold, Uni<T>> action) {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(action, "action");
         FamilyMetrics.Meters meters = metrics.meters(key, operation);
         return lock.<T>holding(key, mode, wait, operation, permit -> {
-                    FamilyMetrics.record(meters.contention(), permit.waitedNanos());
-                    return action.get().onItemOrFailure().invoke((item, failure) ->
-                            FamilyMetrics.record(meters.hold(), clock.nanoTime() - permit.grantedAtNanos()));
+                    if (leases == null || mode == LockMode.SHARED) {
+                        FamilyMetrics.record(meters.contention(), permit.waitedNanos());
+                        return timedHold(meters, action.apply(Hold.local(key, mode)));
+                    }
+                    return underLease(key, wait, permit, meters, action);
                 })
-                .onFailure(LockTimeoutException.class).transform(failure -> timedOut((LockTimeoutException) failure, operation, meters));
+                .onFailure(LockTimeoutException.class).transform(failure -> timedOut((LockTimeoutException) failure, operation, meters))
+                .onFailure(LockBackendUnavailableException.class).transform(failure -> ((LockBackendUnavailableException) failure).in(name));
+    }
+
+    private <T> Uni<T> underLease(String key, Duration wait, Permit permit, FamilyMetrics.Meters meters,
+                                  Function<Hold, Uni<T>> action) {
+        Duration left = wait.minusNanos(permit.waitedNanos());
+        return leases.acquire(name + ":" + key, left.isNegative() ? Duration.ZERO : left)
+                .onFailure(LockTimeoutException.class).transform(failure -> new LockTimeoutException(key, LockMode.EXCLUSIVE,
+                        Duration.ofNanos(permit.waitedNanos() + clock.nanoTime() - permit.grantedAtNanos()), wait))
+                .onItem().transformToUni(lease -> {
+                    FamilyMetrics.record(meters.contention(), permit.waitedNanos() + clock.nanoTime() - permit.grantedAtNanos());
+                    Uni<T> work = timedHold(meters, Uni.createFrom().deferred(() -> action.apply(new LeaseHold(key, lease))));
+                    return work.onItemOrFailure().transformToUni((item, failure) -> leases.release(lease)
+                            .onItemOrFailure().transformToUni((released, releaseFailure) -> failure != null
+                                    ? Uni.createFrom().<T>failure(failure)
+                                    : Uni.createFrom().item(item)));
+                });
+    }
+
+    private <T> Uni<T> timedHold(FamilyMetrics.Meters meters, Uni<T> work) {
+        long start = clock.nanoTime();
+        return work.onItemOrFailure().invoke((item, failure) -> FamilyMetrics.record(meters.hold(), clock.nanoTime() - start));
+    }
+
+    /** A hold backed by a Redis lease. */
+    private record LeaseHold(String key, Lease lease) implements Hold {
+        @Override
+        public LockMode mode() {
+            return LockMode.EXCLUSIVE;
+        }
+
+        @Override
+        public long fencingToken() {
+            return lease.fencingToken();
+        }
+
+        @Override
+        public boolean leaseLost() {
+            return lease.isLost();
+        }
     }
 
     private Throwable timedOut(LockTimeoutException failure, String operation, FamilyMetrics.Meters meters) {

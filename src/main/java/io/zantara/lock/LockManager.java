@@ -1,20 +1,41 @@
 package io.zantara.lock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.mutiny.redis.client.Redis;
+import io.zantara.lock.redis.RedisLeases;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
-/** The service's lock families, built from {@link LockConfig}, with their metrics registered. */
+/**
+ * The service's lock families, built from {@link LockConfig}, with their metrics registered. With
+ * the Redis backend, one {@link RedisLeases} (one pub/sub subscription, one watchdog) serves all
+ * families of this replica; at shutdown its leases are released.
+ */
 @ApplicationScoped
 public class LockManager {
 
+    private static final Logger LOG = Logger.getLogger(LockManager.class);
+
     private final SystemLockClock clock = new SystemLockClock("zantara-lock-timer");
+    private final RedisLeases leases;
     private final LockFamily memory;
     private final LockFamily collection;
 
-    public LockManager(LockConfig config, MetricsLabelConfig labels, MeterRegistry registry) {
+    public LockManager(LockConfig config, MetricsLabelConfig labels, MeterRegistry registry, Instance<Redis> redis) {
+        String replicaId = config.replicaId().orElseGet(LockManager::defaultReplicaId);
+        if (config.backend() == LockConfig.Backend.REDIS) {
+            this.leases = new RedisLeases(redis.get(), replicaId, config.redis().leaseTtl(), config.redis().retryInterval(),
+                    clock, registry).start();
+        } else {
+            this.leases = null;
+        }
+        LOG.infof("Lock backend %s, replica %s", config.backend(), replicaId);
         this.memory = family("memory", "user_id", config.memory(), labels, registry);
         this.collection = family("collection", "collection_name", config.collection(), labels, registry);
     }
@@ -24,7 +45,12 @@ public class LockManager {
         KeyedLock lock = new KeyedLock(name, settings.maxReaders(), clock);
         FamilyMetrics metrics = new FamilyMetrics(registry, name, keyLabel,
                 new KeyLabels(labels.policy(), labels.maxValues()), lock);
-        return new LockFamily(name, settings.timeout(), lock, metrics, clock);
+        return new LockFamily(name, settings.timeout(), lock, metrics, clock, leases);
+    }
+
+    private static String defaultReplicaId() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("replica");
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Per-user memory: key = user id. */
@@ -41,8 +67,16 @@ public class LockManager {
         return List.of(memory, collection);
     }
 
+    /** The distributed tier, when the backend is Redis. */
+    public Optional<RedisLeases> leases() {
+        return Optional.ofNullable(leases);
+    }
+
     @PreDestroy
     void close() {
+        if (leases != null) {
+            leases.close();
+        }
         clock.close();
     }
 }

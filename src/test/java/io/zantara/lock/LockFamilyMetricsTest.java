@@ -22,7 +22,7 @@ class LockFamilyMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final KeyedLock lock = new KeyedLock("memory", 10, clock);
     private final LockFamily family = new LockFamily("memory", Duration.ofSeconds(5), lock,
-            new FamilyMetrics(registry, "memory", "user_id", new KeyLabels(LabelPolicy.RAW, 1), lock), clock);
+            new FamilyMetrics(registry, "memory", "user_id", new KeyLabels(LabelPolicy.RAW, 1), lock), clock, null);
 
     private Timer contention(String user, String operation) {
         return registry.find("zantara.memory.lock.contention").tags("user_id", user, "operation", operation).timer();
