@@ -348,8 +348,11 @@ public final class RedisLeases implements AutoCloseable {
         }
     }
 
-    /** Test hook: stop renewing, as a replica that froze or crashed would. */
-    void stopRenewing() {
+    /**
+     * Stops the watchdog and the subscription, leaving held leases to expire: what a frozen or
+     * crashed replica looks like to the others. For failure drills and tests.
+     */
+    public void stopRenewing() {
         Cancellable dog = watchdog;
         closed.set(true);
         if (dog != null) {
