@@ -171,6 +171,16 @@ public final class KeyedLock {
         return HoldingUni.of(acquire(key, mode, timeout, owner), action);
     }
 
+    /** Whether the request at the head of {@code key}'s queue is EXCLUSIVE (read atomically). */
+    public boolean exclusiveWaiterFirst(String key) {
+        boolean[] answer = {false};
+        entries.computeIfPresent(key, (k, e) -> {
+            answer[0] = e.queueHead != null && e.queueHead.mode == LockMode.EXCLUSIVE;
+            return e;
+        });
+        return answer[0];
+    }
+
     /** How many keys are held or awaited right now: 0 whenever the lock is idle. */
     public int size() {
         return entries.size();

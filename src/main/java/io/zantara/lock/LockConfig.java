@@ -36,6 +36,17 @@ public interface LockConfig {
         /** Longest wait between two tries when no release message arrives (a crashed holder, a lost message). */
         @WithDefault("1s")
         Duration retryInterval();
+
+        /**
+         * Cohort handoff: how many times in a row a lease may pass to the next local waiter without
+         * a Redis round trip before it is released for other replicas (at most 65535; 0 disables).
+         */
+        @WithDefault("32")
+        int maxHandoffs();
+
+        /** Cohort handoff: how long a lease may stay in one replica's hands across handoffs. */
+        @WithDefault("200ms")
+        Duration maxHandoffTime();
     }
 
     /** Per-user memory: SHARED for context reads, EXCLUSIVE for fact writes. */

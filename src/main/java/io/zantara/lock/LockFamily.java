@@ -1,8 +1,6 @@
 package io.zantara.lock;
 
 import io.smallrye.mutiny.Uni;
-import io.zantara.lock.redis.Lease;
-import io.zantara.lock.redis.RedisLeases;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -26,16 +24,16 @@ public final class LockFamily {
     private final KeyedLock lock;
     private final FamilyMetrics metrics;
     private final LockClock clock;
-    private final RedisLeases leases;
+    private final LeaseCohort cohort;
 
-    /** @param leases the distributed tier, or null for local-only exclusion (one replica) */
-    LockFamily(String name, Duration timeout, KeyedLock lock, FamilyMetrics metrics, LockClock clock, RedisLeases leases) {
+    /** @param cohort the distributed tier, or null for local-only exclusion (one replica) */
+    LockFamily(String name, Duration timeout, KeyedLock lock, FamilyMetrics metrics, LockClock clock, LeaseCohort cohort) {
         this.name = name;
         this.timeout = timeout;
         this.lock = lock;
         this.metrics = metrics;
         this.clock = clock;
-        this.leases = leases;
+        this.cohort = cohort;
     }
 
     public String name() {
@@ -77,7 +75,7 @@ public final class LockFamily {
         Objects.requireNonNull(action, "action");
         FamilyMetrics.Meters meters = metrics.meters(key, operation);
         return lock.<T>holding(key, mode, wait, operation, permit -> {
-                    if (leases == null || mode == LockMode.SHARED) {
+                    if (cohort == null || mode == LockMode.SHARED) {
                         FamilyMetrics.record(meters.contention(), permit.waitedNanos());
                         return timedHold(meters, action.apply(Hold.local(key, mode)));
                     }
@@ -90,16 +88,17 @@ public final class LockFamily {
     private <T> Uni<T> underLease(String key, Duration wait, Permit permit, FamilyMetrics.Meters meters,
                                   Function<Hold, Uni<T>> action) {
         Duration left = wait.minusNanos(permit.waitedNanos());
-        return leases.acquire(name + ":" + key, left.isNegative() ? Duration.ZERO : left)
+        return cohort.take(key, left.isNegative() ? Duration.ZERO : left)
                 .onFailure(LockTimeoutException.class).transform(failure -> new LockTimeoutException(key, LockMode.EXCLUSIVE,
                         Duration.ofNanos(permit.waitedNanos() + clock.nanoTime() - permit.grantedAtNanos()), wait))
-                .onItem().transformToUni(lease -> {
+                .onItem().transformToUni(turn -> {
                     FamilyMetrics.record(meters.contention(), permit.waitedNanos() + clock.nanoTime() - permit.grantedAtNanos());
-                    Uni<T> work = timedHold(meters, Uni.createFrom().deferred(() -> action.apply(new LeaseHold(key, lease))));
-                    return work.onItemOrFailure().transformToUni((item, failure) -> leases.release(lease)
-                            .onItemOrFailure().transformToUni((released, releaseFailure) -> failure != null
-                                    ? Uni.createFrom().<T>failure(failure)
-                                    : Uni.createFrom().item(item)));
+                    Uni<T> work = timedHold(meters, Uni.createFrom().deferred(() -> action.apply(new LeaseHold(key, turn))));
+                    return work.onItemOrFailure().transformToUni((item, failure) ->
+                            cohort.finish(key, turn, lock.exclusiveWaiterFirst(key))
+                                    .onItem().transformToUni(ignored -> failure != null
+                                            ? Uni.createFrom().<T>failure(failure)
+                                            : Uni.createFrom().item(item)));
                 });
     }
 
@@ -108,8 +107,8 @@ public final class LockFamily {
         return work.onItemOrFailure().invoke((item, failure) -> FamilyMetrics.record(meters.hold(), clock.nanoTime() - start));
     }
 
-    /** A hold backed by a Redis lease. */
-    private record LeaseHold(String key, Lease lease) implements Hold {
+    /** A hold backed by a Redis lease, first taken or handed on within this replica. */
+    private record LeaseHold(String key, LeaseCohort.Turn turn) implements Hold {
         @Override
         public LockMode mode() {
             return LockMode.EXCLUSIVE;
@@ -117,12 +116,12 @@ public final class LockFamily {
 
         @Override
         public long fencingToken() {
-            return lease.fencingToken();
+            return turn.fencingToken();
         }
 
         @Override
         public boolean leaseLost() {
-            return lease.isLost();
+            return turn.lease().isLost();
         }
     }
 

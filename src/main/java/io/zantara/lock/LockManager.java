@@ -36,16 +36,18 @@ public class LockManager {
             this.leases = null;
         }
         LOG.infof("Lock backend %s, replica %s", config.backend(), replicaId);
-        this.memory = family("memory", "user_id", config.memory(), labels, registry);
-        this.collection = family("collection", "collection_name", config.collection(), labels, registry);
+        this.memory = family("memory", "user_id", config, config.memory(), labels, registry);
+        this.collection = family("collection", "collection_name", config, config.collection(), labels, registry);
     }
 
-    private LockFamily family(String name, String keyLabel, LockConfig.Family settings, MetricsLabelConfig labels,
-                              MeterRegistry registry) {
+    private LockFamily family(String name, String keyLabel, LockConfig config, LockConfig.Family settings,
+                              MetricsLabelConfig labels, MeterRegistry registry) {
         KeyedLock lock = new KeyedLock(name, settings.maxReaders(), clock);
         FamilyMetrics metrics = new FamilyMetrics(registry, name, keyLabel,
                 new KeyLabels(labels.policy(), labels.maxValues()), lock);
-        return new LockFamily(name, settings.timeout(), lock, metrics, clock, leases);
+        LeaseCohort cohort = leases == null ? null : new LeaseCohort(name, leases, clock,
+                config.redis().maxHandoffs(), config.redis().maxHandoffTime(), registry);
+        return new LockFamily(name, settings.timeout(), lock, metrics, clock, cohort);
     }
 
     private static String defaultReplicaId() {

@@ -54,6 +54,10 @@ class MultiReplicaLockTest {
     }
 
     private LockFamily replica(String id, Duration ttl) {
+        return replica(id, ttl, 32);
+    }
+
+    private LockFamily replica(String id, Duration ttl, int maxHandoffs) {
         Redis client = Redis.createClient(vertx, redisHosts);
         SystemLockClock clock = new SystemLockClock("replica-" + id);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -63,7 +67,8 @@ class MultiReplicaLockTest {
         opened.add(leases);
         opened.add(client::close);
         LockFamily family = new LockFamily("memory", Duration.ofSeconds(30), lock,
-                new FamilyMetrics(registry, "memory", "user_id", new KeyLabels(LabelPolicy.RAW, 100), lock), clock, leases);
+                new FamilyMetrics(registry, "memory", "user_id", new KeyLabels(LabelPolicy.RAW, 100), lock), clock,
+                new LeaseCohort("memory", leases, clock, maxHandoffs, Duration.ofMillis(200), registry));
         tiers.put(family, leases);
         return family;
     }
@@ -155,6 +160,38 @@ class MultiReplicaLockTest {
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
                 family.withLock(user, LockMode.EXCLUSIVE, "write", () -> Uni.createFrom().item(3)).await().atMost(Duration.ofSeconds(5)) == 3);
+        assertEquals(0, family.size());
+    }
+
+    /**
+     * Eight requests for one key in one replica: the lease passes from local holder to local holder
+     * (at most maxHandoffs times in a row), fencing tokens keep growing, and fewer fresh leases are
+     * taken than holds made.
+     */
+    @Test
+    void cohortHandoff_passesTheLeaseLocally_withinItsBound_andTokensKeepGrowing() {
+        LockFamily family = replica("cohort", Duration.ofSeconds(10), 2);
+        String user = "cohort-" + UUID.randomUUID();
+        List<Long> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        List<Uni<Long>> holds = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            holds.add(family.withHold(user, LockMode.EXCLUSIVE, "write", hold -> {
+                tokens.add(hold.fencingToken());
+                return Uni.createFrom().item(hold.fencingToken()).onItem().delayIt().by(Duration.ofMillis(1));
+            }));
+        }
+        Uni.join().all(holds).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(8, tokens.size());
+        for (int i = 1; i < tokens.size(); i++) {
+            assertTrue(tokens.get(i) > tokens.get(i - 1), "tokens must grow: " + tokens);
+        }
+        long handedOn = tokens.stream().filter(t -> (t & 0xFFFF) > 0).count();
+        assertTrue(handedOn > 0, "no handoff happened: " + tokens);
+        assertTrue(tokens.stream().allMatch(t -> (t & 0xFFFF) <= 2), "more than 2 handoffs in a row: " + tokens);
+        long freshLeases = tokens.stream().map(t -> t >>> 16).distinct().count();
+        assertTrue(freshLeases < 8, "every hold took its own lease: " + tokens);
         assertEquals(0, family.size());
     }
 
