@@ -6,6 +6,7 @@ import io.zantara.lock.redis.RedisLeases;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -27,11 +28,12 @@ public class LockManager {
     private final LockFamily memory;
     private final LockFamily collection;
 
-    public LockManager(LockConfig config, MetricsLabelConfig labels, MeterRegistry registry, Instance<Redis> redis) {
+    public LockManager(LockConfig config, MetricsLabelConfig labels, MeterRegistry registry, Instance<Redis> redis,
+                       @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String redisType) {
         String replicaId = config.replicaId().orElseGet(LockManager::defaultReplicaId);
         if (config.backend() == LockConfig.Backend.REDIS) {
             this.leases = new RedisLeases(redis.get(), replicaId, config.redis().leaseTtl(), config.redis().retryInterval(),
-                    clock, registry).start();
+                    clock, registry, "cluster".equalsIgnoreCase(redisType)).start();
         } else {
             this.leases = null;
         }

@@ -65,6 +65,15 @@ class LockOutcomeTest {
                 "operation=\"probe_write\"", "} 1.0");
     }
 
+    @Test
+    void redisBackend_isTheDefault_andExclusiveHoldsCarryAFencingToken() {
+        long token = locks.memory().withHold("user-" + UUID.randomUUID(), LockMode.EXCLUSIVE, "write",
+                hold -> Uni.createFrom().item(hold.fencingToken())).await().atMost(java.time.Duration.ofSeconds(5));
+
+        assertTrue(locks.leases().isPresent());
+        assertTrue(token > 0);
+    }
+
     private static CompletableFuture<String> hold(LockFamily family, String key) {
         CompletableFuture<String> release = new CompletableFuture<>();
         family.withLock(key, LockMode.EXCLUSIVE, "probe_hold", () -> Uni.createFrom().completionStage(release))

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * retry (the holder's remaining ttl, capped by retry-interval) covers a message lost while the
  * subscription was reconnecting, or a holder that crashed and let its lease expire.
  *
- * Renewal: one watchdog per replica every ttl/3 renews all held leases in one script call. A key
+ * Renewal: one watchdog per replica every ttl/3 renews all held leases in one script call; against
+ * Redis Cluster, one call per hash slot, so that no script names keys of two slots. A key
  * gone or held by another token means the lease is lost. A renewal that fails on the network
  * loses the lease only once its last known expiry has passed.
  */
@@ -57,6 +58,7 @@ public final class RedisLeases implements AutoCloseable {
     private final long ttlMillis;
     private final long retryIntervalNanos;
     private final LockClock clock;
+    private final boolean cluster;
     private final AtomicLong counter = new AtomicLong();
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
     private final Map<String, Attempt> contenders = new ConcurrentHashMap<>();
@@ -69,7 +71,14 @@ public final class RedisLeases implements AutoCloseable {
 
     public RedisLeases(Redis redis, String replicaId, Duration ttl, Duration retryInterval, LockClock clock,
                        MeterRegistry registry) {
+        this(redis, replicaId, ttl, retryInterval, clock, registry, false);
+    }
+
+    /** @param cluster whether Redis is a Cluster: batched renewals are then split by hash slot */
+    public RedisLeases(Redis redis, String replicaId, Duration ttl, Duration retryInterval, LockClock clock,
+                       MeterRegistry registry, boolean cluster) {
         this.redis = redis;
+        this.cluster = cluster;
         this.replicaId = replicaId;
         this.ttlMillis = ttl.toMillis();
         this.retryIntervalNanos = retryInterval.toNanos();
@@ -308,10 +317,21 @@ public final class RedisLeases implements AutoCloseable {
     }
 
     private void renewAll() {
-        List<Lease> leases = new ArrayList<>(held.values());
-        if (leases.isEmpty()) {
+        if (held.isEmpty()) {
             return;
         }
+        if (!cluster) {
+            renew(new ArrayList<>(held.values()));
+            return;
+        }
+        Map<Integer, List<Lease>> bySlot = new java.util.HashMap<>();
+        for (Lease lease : held.values()) {
+            bySlot.computeIfAbsent(HashSlots.slot(lease.key()), slot -> new ArrayList<>()).add(lease);
+        }
+        bySlot.values().forEach(this::renew);
+    }
+
+    private void renew(List<Lease> leases) {
         List<String> keys = new ArrayList<>(leases.size());
         List<String> args = new ArrayList<>(leases.size() + 1);
         args.add(Long.toString(ttlMillis));

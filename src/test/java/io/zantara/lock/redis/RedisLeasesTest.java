@@ -156,6 +156,17 @@ class RedisLeasesTest {
     }
 
     @Test
+    void close_releasesHeldLeases_soOtherReplicasNeedNotWaitForTheTtl() {
+        RedisLeases a = replica("a", Duration.ofSeconds(60), Duration.ofSeconds(1));
+        Lease lease = a.acquire(resource, Duration.ofSeconds(1)).await().atMost(Duration.ofSeconds(5));
+
+        a.close();
+
+        assertEquals(null, redis(Request.cmd(Command.GET).arg(RedisLeases.lockKey(resource))));
+        assertFalse(lease.isLost());
+    }
+
+    @Test
     void leaseTakenAway_isReportedLostByTheWatchdog() {
         RedisLeases a = replica("a", Duration.ofMillis(600), Duration.ofMillis(100));
         Lease lease = a.acquire(resource, Duration.ofSeconds(1)).await().atMost(Duration.ofSeconds(5));
