@@ -1,5 +1,7 @@
 package io.zantara.lock;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * What guarded work knows about its hold: the key, and with the Redis backend the fencing token of
  * its lease and whether the lease was lost (expired or taken) while the work ran.
@@ -19,28 +21,29 @@ public interface Hold {
     /** True once the lease behind this hold is known to be gone; a guarded write must not commit. */
     boolean leaseLost();
 
+    /** Emits when the lease behind this hold is found lost; never, for a local hold or a normal end. */
+    Uni<Void> whenLeaseLost();
+
     /** A hold of the local tier only. */
     static Hold local(String key, LockMode mode) {
-        return new Hold() {
-            @Override
-            public String key() {
-                return key;
-            }
+        return new Local(key, mode);
+    }
 
-            @Override
-            public LockMode mode() {
-                return mode;
-            }
+    /** Local tier only: no lease, so no fencing token and nothing to lose. */
+    record Local(String key, LockMode mode) implements Hold {
+        @Override
+        public long fencingToken() {
+            return 0;
+        }
 
-            @Override
-            public long fencingToken() {
-                return 0;
-            }
+        @Override
+        public boolean leaseLost() {
+            return false;
+        }
 
-            @Override
-            public boolean leaseLost() {
-                return false;
-            }
-        };
+        @Override
+        public Uni<Void> whenLeaseLost() {
+            return Uni.createFrom().nothing();
+        }
     }
 }

@@ -123,6 +123,11 @@ public final class LockFamily {
         public boolean leaseLost() {
             return turn.lease().isLost();
         }
+
+        @Override
+        public Uni<Void> whenLeaseLost() {
+            return turn.lease().whenLost();
+        }
     }
 
     private Throwable timedOut(LockTimeoutException failure, String operation, FamilyMetrics.Meters meters) {

@@ -45,6 +45,7 @@ class MultiReplicaLockTest {
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final java.util.Map<LockFamily, RedisLeases> tiers = new java.util.HashMap<>();
+    private final java.util.Map<LockFamily, SimpleMeterRegistry> registries = new java.util.HashMap<>();
 
     @AfterEach
     void closeReplicas() throws Exception {
@@ -70,6 +71,7 @@ class MultiReplicaLockTest {
                 new FamilyMetrics(registry, "memory", "user_id", new KeyLabels(LabelPolicy.RAW, 100), lock), clock,
                 new LeaseCohort("memory", leases, clock, maxHandoffs, Duration.ofMillis(200), registry));
         tiers.put(family, leases);
+        registries.put(family, registry);
         return family;
     }
 
@@ -85,7 +87,7 @@ class MultiReplicaLockTest {
         long[] counters = new long[keys.length];
         AtomicInteger[] holders = {new AtomicInteger(), new AtomicInteger()};
         AtomicInteger maxHolders = new AtomicInteger();
-        int sections = 1_200;
+        int sections = 2_400;
 
         List<Uni<Long>> all = new ArrayList<>();
         for (int i = 0; i < sections; i++) {
@@ -154,6 +156,7 @@ class MultiReplicaLockTest {
             assertInstanceOf(LockBackendUnavailableException.class, failure);
             assertEquals("memory", ((LockBackendUnavailableException) failure).family());
             assertEquals(0, family.size(), "local state left behind");
+            assertTrue(registries.get(family).get("zantara.lock.backend.errors").counter().count() >= 1);
         } finally {
             EmbeddedRedisControl.start();
         }

@@ -3,6 +3,7 @@ package io.zantara.lock.redis;
 import io.smallrye.mutiny.Uni;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One held Redis lease: {@code SET <key> <token> NX PX <ttl>}, renewed by the replica's watchdog
@@ -14,7 +15,8 @@ public final class Lease {
     private final String key;
     private final String token;
     private final long fencingToken;
-    private final CompletableFuture<Void> lost = new CompletableFuture<>();
+    private final AtomicBoolean lost = new AtomicBoolean();
+    private final CompletableFuture<Void> lostSignal = new CompletableFuture<>();
     private volatile long validUntilNanos;
 
     Lease(String resource, String key, String token, long fencingToken, long validUntilNanos) {
@@ -44,12 +46,12 @@ public final class Lease {
     }
 
     public boolean isLost() {
-        return lost.isDone();
+        return lost.get();
     }
 
     /** Emits once the lease is known lost; never emits for a lease released normally. */
     public Uni<Void> whenLost() {
-        return Uni.createFrom().completionStage(lost);
+        return Uni.createFrom().completionStage(lostSignal);
     }
 
     long validUntilNanos() {
@@ -60,9 +62,13 @@ public final class Lease {
         validUntilNanos = nanos;
     }
 
-    /** @return true the first time only */
+    /** @return true the first time only; listeners hear of it through {@link #signalLost()} */
     boolean markLost() {
-        return lost.complete(null);
+        return lost.compareAndSet(false, true);
+    }
+
+    void signalLost() {
+        lostSignal.complete(null);
     }
 
     @Override

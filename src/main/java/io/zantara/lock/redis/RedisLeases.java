@@ -365,6 +365,7 @@ public final class RedisLeases implements AutoCloseable {
         if (lease.markLost()) {
             leaseLost.increment();
             LOG.warnf("lease lost: %s (expired or taken while held; guarded writes with it are refused)", lease);
+            lease.signalLost();
         }
     }
 

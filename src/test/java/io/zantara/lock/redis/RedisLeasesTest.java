@@ -45,10 +45,12 @@ class RedisLeasesTest {
         }
     }
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private RedisLeases replica(String id, Duration ttl, Duration retry) {
         Redis client = Redis.createClient(vertx, redisHosts);
         SystemLockClock clock = new SystemLockClock("lease-test-" + id);
-        RedisLeases leases = new RedisLeases(client, id, ttl, retry, clock, new SimpleMeterRegistry()).start();
+        RedisLeases leases = new RedisLeases(client, id, ttl, retry, clock, registry).start();
         opened.add(clock);
         opened.add(leases);
         opened.add(client::close);
@@ -175,5 +177,18 @@ class RedisLeasesTest {
 
         lease.whenLost().await().atMost(Duration.ofSeconds(5));
         assertTrue(lease.isLost());
+        assertEquals(1.0, registry.get("zantara.lock.lease.lost").counter().count());
+    }
+
+    /** Redis restarted or its script cache flushed: the SHA is unknown, the script is sent again. */
+    @Test
+    void scriptsFlushed_acquireAndReleaseStillWork() {
+        RedisLeases a = replica("a", Duration.ofSeconds(10), Duration.ofSeconds(1));
+        a.release(a.acquire(resource, Duration.ofSeconds(1)).await().atMost(Duration.ofSeconds(5))).await().atMost(Duration.ofSeconds(5));
+
+        redis(Request.cmd(Command.SCRIPT).arg("FLUSH"));
+
+        Lease lease = a.acquire(resource, Duration.ofSeconds(1)).await().atMost(Duration.ofSeconds(5));
+        assertTrue(a.release(lease).await().atMost(Duration.ofSeconds(5)));
     }
 }
