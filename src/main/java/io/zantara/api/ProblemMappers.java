@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.zantara.lock.LockBackendUnavailableException;
 import io.zantara.lock.LockTimeoutException;
 import jakarta.validation.ConstraintViolation;
@@ -63,6 +66,19 @@ public class ProblemMappers {
                         "The lock service (Redis) cannot be reached; nothing was changed. Retry later.")
                 .with("family", e.family() != null ? e.family() : "unnamed");
         return problem(new ProblemException(problem, LOCK_RETRY_AFTER, e), uri);
+    }
+
+    /** No token, or one that fails verification (signature, issuer, audience, expiry). */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e, UriInfo uri) {
+        Problem problem = Problem.of("unauthorized", "Unauthorized", 401,
+                "A valid bearer token is required");
+        return answer(problem, uri).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return answer(Problem.of("forbidden", "Forbidden", 403, "The token does not grant this operation"), uri).build();
     }
 
     @ServerExceptionMapper

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.zantara.lock.LockFamily;
 import io.zantara.lock.LockManager;
 import io.zantara.lock.LockMode;
+import io.zantara.testing.Metrics;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -82,13 +83,12 @@ class LockOutcomeTest {
     }
 
     private static String scrape() {
-        return given().accept("text/plain").when().get("/metrics").then().statusCode(200).extract().asString();
+        return Metrics.scrape();
     }
 
     private static void assertSeries(String metrics, String start, String... parts) {
         boolean found = Arrays.stream(metrics.split("\n"))
                 .anyMatch(line -> line.startsWith(start) && Arrays.stream(parts).allMatch(line::contains));
-        assertTrue(found, () -> "no series " + start + String.join(" ", parts) + " in:\n"
-                + Arrays.stream(metrics.split("\n")).filter(l -> l.startsWith("zantara_")).reduce("", (a, b) -> a + b + "\n"));
+        assertTrue(found, () -> "no series " + start + String.join(" ", parts));
     }
 }
