@@ -196,6 +196,27 @@ class MemoryResourceTest {
     }
 
     @Test
+    void write_whileRedisIsDown_is503LockBackendUnavailable_andNothingIsWritten() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.zantara.testing.EmbeddedRedisControl.port().isPresent(),
+                "only with the embedded Redis: an external one is not ours to stop");
+        io.zantara.testing.EmbeddedRedisControl.stop();
+        try {
+            as(user).body(facts("written while Redis is down")).when().post("/api/memory/facts")
+                    .then().statusCode(503)
+                    .header("Retry-After", "1")
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("type", is("urn:zantara:problem:lock-backend-unavailable"))
+                    .body("family", is("memory"));
+        } finally {
+            io.zantara.testing.EmbeddedRedisControl.start();
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                as(user).when().get("/api/memory/context").then().statusCode(200).body("facts_count", is(0)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                as(user).body(facts("written after Redis is back")).when().post("/api/memory/facts").then().statusCode(200));
+    }
+
+    @Test
     void deleteFact_ownIs204_anotherUsersIs404() {
         as(user).body(facts("secret of the owner")).when().post("/api/memory/facts").then().statusCode(200);
         String id = as(user).when().get("/api/memory/context").then().extract().path("facts[0].id");
