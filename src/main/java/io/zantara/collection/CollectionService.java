@@ -3,16 +3,13 @@ package io.zantara.collection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.zantara.api.ContentHash;
 import io.zantara.lock.Fence;
 import io.zantara.lock.LockFamily;
 import io.zantara.lock.LockManager;
 import io.zantara.lock.LockMode;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,20 +45,12 @@ public class CollectionService {
     private static List<CollectionRepository.NewDocument> lastPerId(List<CollectionRecords.DocumentInput> documents) {
         Map<String, CollectionRepository.NewDocument> byId = new LinkedHashMap<>();
         for (CollectionRecords.DocumentInput doc : documents) {
-            String hash = sha256(doc.content());
+            String hash = ContentHash.of(doc.content());
             String id = doc.id() != null ? doc.id() : hash;
             JsonObject metadata = doc.metadata() == null ? new JsonObject() : new JsonObject(doc.metadata());
             byId.remove(id);
             byId.put(id, new CollectionRepository.NewDocument(id, doc.content(), hash, metadata));
         }
         return List.copyOf(byId.values());
-    }
-
-    private static String sha256(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 }

@@ -4,15 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.zantara.api.ContentHash;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.text.Normalizer;
-import java.util.HexFormat;
-import java.util.Locale;
 
 /** Contributions to collective memory: the database resolves races; no application lock. */
 @ApplicationScoped
@@ -32,7 +27,7 @@ public class CollectiveMemoryService {
     }
 
     public Uni<CollectiveRecords.ContributionView> contribute(String userId, String content, String category) {
-        String hash = identity(content);
+        String hash = ContentHash.ofNormalized(content);
         return pool.withTransaction(tx -> repository.upsert(tx, hash, content.strip(), category)
                 .chain(memory -> repository.addContributor(tx, memory.id(), userId).chain(isNew -> {
                     if (memory.created()) {
@@ -41,30 +36,27 @@ public class CollectiveMemoryService {
                     if (!isNew) {
                         return repository.counts(tx, memory.id()).map(counts -> view("already_contributed", memory, counts));
                     }
-                    return repository.countContributor(tx, memory.id()).map(counts -> view("confirmed", memory, counts));
+                    return repository.countContributor(tx, memory.id()).map(counts -> view("confirmed", memory, counts)
+                            .withPromotion(counts.promotedNow()));
                 })))
-                .invoke(view -> {
-                    if ("confirmed".equals(view.status()) && view.isPromoted()
-                            && view.sourceCount() == CollectiveMemoryRepository.PROMOTION_THRESHOLD) {
+                .invoke(outcome -> {
+                    if (outcome.promotedNow()) {
                         promotions.increment();
-                        LOG.infof("collective memory %s promoted", view.memoryId());
+                        LOG.infof("collective memory %s promoted", outcome.view().memoryId());
                     }
-                });
+                })
+                .map(Outcome::view);
     }
 
-    private static CollectiveRecords.ContributionView view(String status, CollectiveMemoryRepository.Memory memory,
-                                                           CollectiveMemoryRepository.Counts counts) {
-        return new CollectiveRecords.ContributionView(status, memory.id(), counts.sourceCount(), counts.promoted());
-    }
-
-    /** The same normalization as personal facts: case, spacing and Unicode forms do not matter. */
-    private static String identity(String content) {
-        String normalized = Normalizer.normalize(content, Normalizer.Form.NFKC).strip().replaceAll("\\s+", " ")
-                .toLowerCase(Locale.ROOT);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    /** The answer, and whether this contribution was the one that promoted the memory (after commit). */
+    private record Outcome(CollectiveRecords.ContributionView view, boolean promotedNow) {
+        Outcome withPromotion(boolean promoted) {
+            return new Outcome(view, promoted);
         }
+    }
+
+    private static Outcome view(String status, CollectiveMemoryRepository.Memory memory,
+                                CollectiveMemoryRepository.Counts counts) {
+        return new Outcome(new CollectiveRecords.ContributionView(status, memory.id(), counts.sourceCount(), counts.promoted()), false);
     }
 }

@@ -2,6 +2,7 @@ package io.zantara.memory;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.zantara.api.ContentHash;
 import io.zantara.api.Problem;
 import io.zantara.api.ProblemException;
 import io.zantara.lock.Fence;
@@ -69,7 +70,7 @@ public class MemoryService {
         Set<String> seen = new HashSet<>();
         List<MemoryRepository.NewFact> distinct = new ArrayList<>(facts.size());
         for (MemoryRecords.FactInput fact : facts) {
-            String hash = FactContent.hash(fact.content());
+            String hash = ContentHash.ofNormalized(fact.content());
             if (seen.add(hash)) {
                 distinct.add(new MemoryRepository.NewFact(fact.content().strip(), hash, fact.category(), fact.confidence()));
             }
