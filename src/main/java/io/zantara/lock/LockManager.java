@@ -25,12 +25,13 @@ public class LockManager {
 
     private final SystemLockClock clock = new SystemLockClock("zantara-lock-timer");
     private final RedisLeases leases;
+    private final String replicaId;
     private final LockFamily memory;
     private final LockFamily collection;
 
     public LockManager(LockConfig config, MetricsLabelConfig labels, MeterRegistry registry, Instance<Redis> redis,
                        @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String redisType) {
-        String replicaId = config.replicaId().orElseGet(LockManager::defaultReplicaId);
+        this.replicaId = config.replicaId().orElseGet(LockManager::defaultReplicaId);
         if (config.backend() == LockConfig.Backend.REDIS) {
             this.leases = new RedisLeases(redis.get(), replicaId, config.redis().leaseTtl(), config.redis().retryInterval(),
                     clock, registry, "cluster".equalsIgnoreCase(redisType)).start();
@@ -55,6 +56,11 @@ public class LockManager {
     private static String defaultReplicaId() {
         String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("replica");
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** This replica's name: in lease tokens, the inspector, and as its consumer name on Redis streams. */
+    public String replicaId() {
+        return replicaId;
     }
 
     /** Per-user memory: key = user id. */

@@ -52,6 +52,9 @@ public final class RedisLeases implements AutoCloseable {
 
     static final String CHANNEL = "zantara:lock:released";
     private static final Logger LOG = Logger.getLogger(RedisLeases.class);
+    private static final RedisScript ACQUIRE = RedisScript.load("/lock/acquire.lua");
+    private static final RedisScript RELEASE = RedisScript.load("/lock/release.lua");
+    private static final RedisScript RENEW = RedisScript.load("/lock/renew.lua");
 
     private final Redis redis;
     private final String replicaId;
@@ -129,7 +132,7 @@ public final class RedisLeases implements AutoCloseable {
     /** Gives the lease back (compare-and-delete) and tells other replicas it is free. */
     public Uni<Boolean> release(Lease lease) {
         held.remove(lease.resource(), lease);
-        return LeaseScripts.RELEASE.call(redis, List.of(lease.key()), List.of(lease.token(), CHANNEL, lease.resource()))
+        return RELEASE.call(redis, List.of(lease.key()), List.of(lease.token(), CHANNEL, lease.resource()))
                 .map(answer -> answer.toLong() == 1)
                 .onFailure().invoke(failure -> {
                     backendErrors.increment();
@@ -207,7 +210,7 @@ public final class RedisLeases implements AutoCloseable {
             wakeAgain = false;
             contenders.put(resource, this);
             String token = replicaId + ":" + counter.incrementAndGet();
-            LeaseScripts.ACQUIRE.call(redis, List.of(lockKey(resource), fenceKey(resource)), List.of(token, Long.toString(ttlMillis)))
+            ACQUIRE.call(redis, List.of(lockKey(resource), fenceKey(resource)), List.of(token, Long.toString(ttlMillis)))
                     .subscribe().with(answer -> answered(token, answer.toLong()), this::failed);
         }
 
@@ -340,7 +343,7 @@ public final class RedisLeases implements AutoCloseable {
             args.add(lease.token());
         }
         long sentAt = clock.nanoTime();
-        LeaseScripts.RENEW.call(redis, keys, args).subscribe().with(answer -> {
+        RENEW.call(redis, keys, args).subscribe().with(answer -> {
             for (int i = 0; i < leases.size(); i++) {
                 Lease lease = leases.get(i);
                 if (answer.get(i).toLong() == 1) {

@@ -42,6 +42,11 @@ public final class EmbeddedBackends {
         return config;
     }
 
+    /** The port of the embedded PostgreSQL, started if it is not yet: for tests that put a proxy in front of it. */
+    public static synchronized int postgresPort() {
+        return portOf(PG_PORT, EmbeddedBackends::startPostgres);
+    }
+
     /** The port of the embedded Redis, for tests that stop and restart it; empty when Redis is external. */
     public static OptionalInt redisPort() {
         String port = System.getProperty(REDIS_PORT);

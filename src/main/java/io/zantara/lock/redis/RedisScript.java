@@ -16,24 +16,21 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The lease scripts, called by SHA. A {@code NOSCRIPT} answer (Redis restarted or flushed its
- * script cache) is met by one plain {@code EVAL}, which also loads the script again.
+ * A Lua script from the class path, called by SHA. A {@code NOSCRIPT} answer (Redis restarted or
+ * flushed its script cache) is met by one plain {@code EVAL}, which also loads the script again.
+ * Scripts are resources, so a native build must include them ({@code quarkus.native.resources.includes}).
  */
-final class LeaseScripts {
-
-    static final LeaseScripts ACQUIRE = load("acquire");
-    static final LeaseScripts RELEASE = load("release");
-    static final LeaseScripts RENEW = load("renew");
+public final class RedisScript {
 
     private final String source;
     private final String sha;
 
-    private LeaseScripts(String source) {
+    private RedisScript(String source) {
         this.source = source;
         this.sha = sha1(source);
     }
 
-    Uni<Response> call(Redis redis, List<String> keys, List<String> args) {
+    public Uni<Response> call(Redis redis, List<String> keys, List<String> args) {
         return redis.send(request(Command.EVALSHA, sha, keys, args))
                 .onFailure(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT"))
                 .recoverWithUni(() -> redis.send(request(Command.EVAL, source, keys, args)));
@@ -46,12 +43,13 @@ final class LeaseScripts {
         return request;
     }
 
-    private static LeaseScripts load(String name) {
-        try (InputStream in = LeaseScripts.class.getResourceAsStream("/lock/" + name + ".lua")) {
+    /** @param resource the script's class-path resource, for example {@code /lock/acquire.lua} */
+    public static RedisScript load(String resource) {
+        try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing script /lock/" + name + ".lua");
+                throw new IllegalStateException("missing script " + resource);
             }
-            return new LeaseScripts(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
