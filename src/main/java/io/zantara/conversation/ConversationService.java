@@ -110,7 +110,7 @@ public class ConversationService {
 
     private Uni<Saved> toOutbox(Conversation conversation, boolean cached, Throwable failure) {
         metrics.consistencyError();
-        LOG.errorf("DB Save failed for session_id=%s conversation_id=%s after retries (%s); putting it in the outbox",
+        LOG.errorf("DB Save failed for session_id=%s conversation_id=%s: %s; putting it in the outbox",
                 conversation.sessionId(), conversation.id(), failure.toString());
         return outbox.add(conversation)
                 .map(entry -> {

@@ -85,6 +85,9 @@ class PrometheusEndToEndTest {
                 assertHasData(port, "rate(zantara_collection_lock_timeout_total[5m])");
                 assertHasData(port, "rate(zantara_memory_lock_contention_seconds_bucket[5m])");
                 assertHasData(port, "topk(10, sum by (user_id) (rate(zantara_memory_lock_contention_seconds_sum[5m])))");
+                assertHasData(port, "rate(zantara_cache_db_consistency_errors_total[5m])");
+                assertHasData(port, "max(zantara_conversation_outbox_oldest_seconds)");
+                assertHasData(port, "max(zantara_conversation_outbox_pending)");
                 JsonNode top = query(port, "topk(10, sum by (user_id) (rate(zantara_memory_lock_timeout_total[5m])))");
                 assertTrue(top.findValuesAsText("user_id").contains(user), "top users: " + top);
                 JsonNode alerts = get(port, "/api/v1/alerts").path("data").path("alerts");

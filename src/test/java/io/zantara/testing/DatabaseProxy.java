@@ -61,8 +61,16 @@ public final class DatabaseProxy {
     /** Configuration that sends the service's reactive pool and Flyway through the proxy. */
     public Map<String, String> config() {
         String url = "postgresql://127.0.0.1:" + server.getLocalPort() + "/" + database;
-        String user = System.getenv().getOrDefault("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        return Map.of("quarkus.datasource.reactive.url", url, "quarkus.datasource.username", user);
+        return Map.of("quarkus.datasource.reactive.url", url, "quarkus.datasource.username", username());
+    }
+
+    /** The database itself, past the proxy: for a test to count rows while the service is cut off. */
+    public String directJdbcUrl() {
+        return "jdbc:postgresql://" + targetHost + ":" + targetPort + "/" + database;
+    }
+
+    public String username() {
+        return System.getenv().getOrDefault("QUARKUS_DATASOURCE_USERNAME", "postgres");
     }
 
     public synchronized void cut() {
