@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Size;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,11 +41,11 @@ public final class ConversationRecords {
 
         /** The name in JSON and in the database. */
         String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         static Role ofWire(String wire) {
-            return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(wire.toUpperCase(Locale.ROOT));
         }
     }
 

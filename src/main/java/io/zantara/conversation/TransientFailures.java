@@ -24,8 +24,9 @@ final class TransientFailures {
                 String state = pg.getSqlState();
                 return state != null && (state.startsWith("08") || state.startsWith("53") || RETRYABLE_STATES.contains(state));
             }
-            if (t instanceof IOException || t instanceof VertxException
-                    || t instanceof io.smallrye.mutiny.TimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+            // Vert.x reports lost connections as VertxException and pool waits as *TimeoutException
+            // types of its own (not all of them java.util.concurrent.TimeoutException).
+            if (t instanceof IOException || t instanceof VertxException || t.getClass().getSimpleName().contains("Timeout")) {
                 return true;
             }
         }
