@@ -42,6 +42,10 @@ public class ConversationMetrics {
         Gauge.builder("zantara_conversation_outbox_oldest_seconds", this, ConversationMetrics::oldestSeconds)
                 .description("Age of the oldest conversation in the outbox; 0 when it is empty").baseUnit("seconds")
                 .register(registry);
+        // Registered up front, so that the alert on them has a series to compute increase() from.
+        for (String reason : new String[] {"rejected", "idempotency_conflict", "unreadable"}) {
+            deadLetters(reason);
+        }
     }
 
     void consistencyError() {
@@ -71,8 +75,12 @@ public class ConversationMetrics {
 
     /** @param reason why PostgreSQL will never take the entry: rejected, idempotency_conflict or unreadable */
     void deadLettered(String reason) {
-        deadLetters.computeIfAbsent(reason, r -> Counter.builder("zantara_conversation_outbox_dead_letters").tag("reason", r)
-                .description("Outbox entries moved to the dead-letter stream for an operator").register(registry)).increment();
+        deadLetters(reason).increment();
+    }
+
+    private Counter deadLetters(String reason) {
+        return deadLetters.computeIfAbsent(reason, r -> Counter.builder("zantara_conversation_outbox_dead_letters").tag("reason", r)
+                .description("Outbox entries moved to the dead-letter stream for an operator").register(registry));
     }
 
     void outbox(long pending, long oldestAcceptedMillis) {
