@@ -73,5 +73,9 @@ public interface ConversationConfig {
         /** An entry another replica took and left unacknowledged this long is claimed (its replica died). */
         @WithDefault("30s")
         Duration claimAfter();
+
+        /** A consumer of the group with nothing pending and no read for this long is a gone replica: removed. */
+        @WithDefault("1h")
+        Duration forgetConsumersAfter();
     }
 }

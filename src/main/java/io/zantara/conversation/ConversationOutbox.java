@@ -99,6 +99,41 @@ public class ConversationOutbox {
                 .map(answer -> entries(answer.get(1)));
     }
 
+    /**
+     * Removes consumers of gone replicas from the group: nothing pending and idle (no read at all)
+     * for longer than {@code forget-consumers-after}. A live replica reads every poll interval, so
+     * it is never idle that long; without this, every pod that ever ran stays listed in the group.
+     *
+     * @return how many were removed
+     */
+    Uni<Integer> forgetGoneConsumers(String self) {
+        return redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(config.stream()).arg(config.group()))
+                .chain(answer -> {
+                    List<Consumer> consumers = new ArrayList<>();
+                    for (Response consumer : answer) {
+                        consumers.add(new Consumer(field(consumer, "name").toString(), field(consumer, "pending").toLong(),
+                                field(consumer, "idle").toLong()));
+                    }
+                    List<Uni<Response>> removals = gone(consumers, self, config.forgetConsumersAfter().toMillis()).stream()
+                            .map(name -> redis.send(Request.cmd(Command.XGROUP).arg("DELCONSUMER")
+                                    .arg(config.stream()).arg(config.group()).arg(name)))
+                            .toList();
+                    return removals.isEmpty() ? Uni.createFrom().item(0) : Uni.join().all(removals).andFailFast().map(List::size);
+                });
+    }
+
+    /** A consumer of the group, as XINFO CONSUMERS describes it. */
+    record Consumer(String name, long pending, long idleMillis) {
+    }
+
+    /** Which consumers are gone replicas: not this one, nothing pending, idle past the limit. */
+    static List<String> gone(List<Consumer> consumers, String self, long idleLimitMillis) {
+        return consumers.stream()
+                .filter(c -> !c.name().equals(self) && c.pending() == 0 && c.idleMillis() > idleLimitMillis)
+                .map(Consumer::name)
+                .toList();
+    }
+
     /** The entry's conversation is in the database: acknowledge and delete it, atomically. */
     Uni<Void> done(String id) {
         return DONE.call(redis, List.of(config.stream()), List.of(config.group(), id)).replaceWithVoid();
@@ -132,6 +167,19 @@ public class ConversationOutbox {
     /** XREADGROUP answers per stream; RESP2 as [[name, entries]], RESP3 as a map of name to entries. */
     private Response streamEntries(Response answer) {
         return answer.isMap() ? answer.get(config.stream()) : answer.get(0).get(1);
+    }
+
+    /** A field of an XINFO answer: a map in RESP3, a flat name/value array in RESP2. */
+    private static Response field(Response info, String name) {
+        if (info.isMap()) {
+            return info.get(name);
+        }
+        for (int i = 0; i + 1 < info.size(); i += 2) {
+            if (name.equals(info.get(i).toString())) {
+                return info.get(i + 1);
+            }
+        }
+        throw new IllegalStateException("XINFO answer without '" + name + "': " + info);
     }
 
     private static List<Entry> entries(Response list) {

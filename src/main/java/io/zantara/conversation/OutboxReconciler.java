@@ -34,6 +34,8 @@ public class OutboxReconciler {
     private final ConversationConfig.Outbox config;
     private final String consumer;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Touched by one round at a time only (see {@link #running}). */
+    private long lastHousekeeping = System.nanoTime();
     private volatile long timer = -1;
     private volatile boolean groupReady;
 
@@ -76,7 +78,8 @@ public class OutboxReconciler {
                 .chain(this::reconcile)
                 .chain(() -> outbox.claimStale(consumer))
                 .chain(this::reconcile)
-                .eventually(this::refreshBacklog)
+                // Even when the database is down: these need Redis only.
+                .eventually(() -> forgetGoneConsumersNowAndThen().onFailure().recoverWithNull().chain(this::refreshBacklog))
                 .onFailure(failure -> String.valueOf(failure.getMessage()).startsWith("NOGROUP"))
                 .invoke(() -> groupReady = false);
     }
@@ -114,6 +117,22 @@ public class OutboxReconciler {
                             entry.id(), conversation.id(), refused.toString());
                     return deadLetter(entry, "rejected");
                 });
+    }
+
+    /** Every quarter of {@code forget-consumers-after}: the group's list of consumers changes slowly. */
+    private Uni<Void> forgetGoneConsumersNowAndThen() {
+        long now = System.nanoTime();
+        if (now - lastHousekeeping < config.forgetConsumersAfter().toNanos() / 4) {
+            return Uni.createFrom().voidItem();
+        }
+        lastHousekeeping = now;
+        return outbox.forgetGoneConsumers(consumer)
+                .invoke(removed -> {
+                    if (removed > 0) {
+                        LOG.infof("Removed %d consumers of gone replicas from the outbox group", removed);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Void> deadLetter(ConversationOutbox.Entry entry, String reason) {

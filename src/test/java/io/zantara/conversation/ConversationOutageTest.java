@@ -59,6 +59,9 @@ class ConversationOutageTest {
     @Inject
     ConversationConfig config;
 
+    @Inject
+    ConversationOutbox outbox;
+
     private final DatabaseProxy database = DatabaseProxy.get();
     private final String user = "outage-" + UUID.randomUUID() + "@example.com";
 
@@ -128,6 +131,21 @@ class ConversationOutageTest {
                 count("SELECT count(*) FROM conversation_messages WHERE user_id = ? AND session_id = ?", orphanSession) == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> metric("zantara_conversation_outbox_pending") == 0);
         assertEquals(1, count("SELECT count(*) FROM conversations WHERE user_id = ? AND session_id = ?", session));
+    }
+
+    @Test
+    void consumersOfGoneReplicas_leaveTheGroup() {
+        outbox.ensureGroup().await().atMost(Duration.ofSeconds(5));
+        send(Request.cmd(Command.XGROUP).arg("CREATECONSUMER").arg(config.outbox().stream()).arg(config.outbox().group())
+                .arg("gone-replica"));
+        assertTrue(consumers().contains("gone-replica"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !consumers().contains("gone-replica"));
+    }
+
+    private String consumers() {
+        return redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(config.outbox().stream()).arg(config.outbox().group()))
+                .await().atMost(Duration.ofSeconds(5)).toString();
     }
 
     @Test
