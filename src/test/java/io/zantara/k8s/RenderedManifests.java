@@ -1,16 +1,13 @@
 package io.zantara.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.zantara.api.StrictJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,12 +108,9 @@ final class RenderedManifests {
         return candidates.stream().filter(c -> Files.isExecutable(Path.of(c))).findFirst();
     }
 
+    /** The service's own strictness (a number is not a string, nor the reverse), for manifests. */
     private static ObjectMapper strict(ObjectMapper mapper) {
-        mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
-        for (CoercionInputShape shape : new CoercionInputShape[] {
-                CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
-            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
-        }
+        new StrictJson().customize(mapper);
         return mapper;
     }
 }
