@@ -122,7 +122,7 @@ class ConversationOutageTest {
                 List.of(new ConversationRecords.MessageInput(ConversationRecords.Role.USER, "left behind")), null);
         database.cut();
         String stream = config.outbox().stream();
-        send(Request.cmd(Command.XADD).arg(stream).arg("*").arg(ConversationOutbox.FIELD).arg(json(orphan)));
+        outbox.add(orphan).await().atMost(Duration.ofSeconds(5));
         send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(config.outbox().group()).arg("dead-replica")
                 .arg("COUNT").arg(1000).arg("STREAMS").arg(stream).arg(">"));
         database.restore();
@@ -181,14 +181,6 @@ class ConversationOutageTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> metric("zantara_conversation_outbox_pending") == 0);
         assertEquals(0, count("SELECT count(*) FROM conversations WHERE user_id = ? AND session_id = ?", session));
         as(user).queryParam("session_id", session).when().get("/api/conversations/history").then().statusCode(404);
-    }
-
-    private String json(Conversation conversation) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules().writeValueAsString(conversation);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void send(Request request) {

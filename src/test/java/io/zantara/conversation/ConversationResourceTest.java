@@ -64,14 +64,18 @@ class ConversationResourceTest {
         return as(email).queryParam("session_id", sessionId).when().get("/api/conversations/history").then();
     }
 
+    /** Rows of a session in {@code table} (conversations or conversation_messages), counted in PostgreSQL. */
+    static long count(Pool pool, String table, String userId, String sessionId) {
+        return pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE user_id = $1 AND session_id = $2")
+                .execute(Tuple.of(userId, sessionId)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+    }
+
     long rowsOf(String sessionId) {
-        return pool.preparedQuery("SELECT count(*) FROM conversations WHERE user_id = $1 AND session_id = $2")
-                .execute(Tuple.of(user, sessionId)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+        return count(pool, "conversations", user, sessionId);
     }
 
     long messagesOf(String sessionId) {
-        return pool.preparedQuery("SELECT count(*) FROM conversation_messages WHERE user_id = $1 AND session_id = $2")
-                .execute(Tuple.of(user, sessionId)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+        return count(pool, "conversation_messages", user, sessionId);
     }
 
     void evict(String sessionId) {

@@ -4,7 +4,6 @@ import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import io.zantara.testing.Metrics;
 import jakarta.inject.Inject;
@@ -59,8 +58,7 @@ class ConversationRetryTest {
     }
 
     private long rowsOf(String sessionId) {
-        return pool.preparedQuery("SELECT count(*) FROM conversations WHERE user_id = $1 AND session_id = $2")
-                .execute(Tuple.of(user, sessionId)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+        return ConversationResourceTest.count(pool, "conversations", user, sessionId);
     }
 
     @Test
