@@ -92,6 +92,12 @@ public class ProblemMappers {
         return answer(problem, uri).build();
     }
 
+    /** A body of undeclared length read past its limit: the rest of it is not read, so the connection closes. */
+    @ServerExceptionMapper
+    public Response bodyTooLarge(StreamedBodyLimit.BodyTooLargeException e, UriInfo uri) {
+        return answer(BodyLimits.tooLarge(e.limit()), uri).header("Connection", "close").build();
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
         return answer(jsonProblem(e), uri).build();

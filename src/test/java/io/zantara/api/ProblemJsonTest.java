@@ -4,6 +4,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -109,6 +113,26 @@ class ProblemJsonTest {
                 .body("type", is("urn:zantara:problem:payload-too-large"));
     }
 
+    /** Without a Content-Length the limit cannot be checked up front: the bytes are counted as they are read. */
+    @Test
+    void post_chunkedBodyOverLimit_is413Problem() {
+        given().contentType(ContentType.JSON).body(chunked("{\"items\": [" + " ".repeat(1024 * 1024) + "{\"content\": \"ok\"}]}"))
+                .when().post("/test-probe")
+                .then().statusCode(413)
+                .contentType(Problem.MEDIA_TYPE)
+                .header("Connection", "close")
+                .body("type", is("urn:zantara:problem:payload-too-large"))
+                .body("detail", containsString("1048576 bytes"));
+    }
+
+    @Test
+    void post_chunkedBodyWithinLimit_isAccepted() {
+        given().contentType(ContentType.JSON).body(chunked("{\"items\": [" + " ".repeat(512 * 1024) + "{\"content\": \"ok\"}]}"))
+                .when().post("/test-probe")
+                .then().statusCode(200)
+                .body(is("1"));
+    }
+
     @Test
     void get_failingUnexpectedly_is500WithCorrelationIdAndNoInternals() {
         given().when().get("/test-probe/boom")
@@ -127,5 +151,10 @@ class ProblemJsonTest {
                 .then().statusCode(200)
                 .contentType(startsWith("application/json"))
                 .body(is("1"));
+    }
+
+    /** A body of unknown length: REST Assured sends a stream chunked, without Content-Length. */
+    private static InputStream chunked(String body) {
+        return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -31,6 +31,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class CollectionResourceTest {
@@ -113,6 +114,20 @@ class CollectionResourceTest {
         }
         assertEquals(Optional.of(1.0), Metrics.value(Metrics.scrape(), "zantara_collection_lock_timeout_total",
                 "collection_name", collection, "operation", "ingest"));
+    }
+
+    /** 500 documents may be 100 KiB each: such a batch passes the 1 MiB limit of other routes. */
+    @Test
+    void ingest_batchOfLargeDocumentsOverOneMebibyte_isAccepted() {
+        StringBuilder batch = new StringBuilder("{\"documents\": [");
+        for (int i = 0; i < 14; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"id\": \"big-").append(i).append("\", \"content\": \"")
+                    .append(("word" + i + " ").repeat(102_400 / 7)).append("\"}");
+        }
+        String body = batch.append("]}").toString();
+        assertTrue(body.length() > 1024 * 1024);
+        caller().body(body).when().post("/api/collections/" + collection + "/documents")
+                .then().statusCode(200).body("documents_ingested", is(14));
     }
 
     @Test
