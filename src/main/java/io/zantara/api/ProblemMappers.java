@@ -1,5 +1,6 @@
 package io.zantara.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -22,6 +23,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -152,11 +155,50 @@ public class ProblemMappers {
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = pathOf(mapping);
-            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : "wrong type or shape";
+            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : expected(mapping);
             return Problem.of("validation", "Invalid request", 400, "1 invalid field(s)")
                     .withErrors(List.of(new Problem.FieldError(field, message)));
         }
         return Problem.of("malformed-json", "Malformed JSON", 400, "The body is empty or not of the expected shape");
+    }
+
+    /** What a value of the wrong JSON type should have been, in the client's terms. */
+    private static String expected(JsonMappingException e) {
+        Class<?> target = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
+        if (target == null) {
+            return "wrong type or shape";
+        }
+        if (target.isEnum()) {
+            return "must be one of: " + String.join(", ", jsonNames(target));
+        }
+        if (target == String.class || target == UUID.class) {
+            return "must be a string";
+        }
+        if (Number.class.isAssignableFrom(target) || (target.isPrimitive() && target != boolean.class)) {
+            return "must be a number";
+        }
+        if (target == Boolean.class || target == boolean.class) {
+            return "must be true or false";
+        }
+        if (target.isArray() || Collection.class.isAssignableFrom(target)) {
+            return "must be an array";
+        }
+        return "must be an object";
+    }
+
+    /** An enum's constants as JSON spells them ({@code @JsonProperty}, else the constant's name). */
+    private static List<String> jsonNames(Class<?> enumType) {
+        List<String> names = new ArrayList<>();
+        for (Object constant : enumType.getEnumConstants()) {
+            String name = ((Enum<?>) constant).name();
+            try {
+                JsonProperty property = enumType.getField(name).getAnnotation(JsonProperty.class);
+                names.add(property != null && !property.value().isEmpty() ? property.value() : name);
+            } catch (NoSuchFieldException e) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static Response.ResponseBuilder answer(Problem problem, UriInfo uri) {

@@ -56,7 +56,18 @@ class ProblemJsonTest {
                 .when().post("/test-probe")
                 .then().statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
-                .body("errors[0].field", is("items"));
+                .body("errors[0].field", is("items"))
+                .body("errors[0].message", is("must be an array"));
+    }
+
+    @Test
+    void post_numberForText_is400SayingWhatWasExpected() {
+        given().contentType(ContentType.JSON).body("{\"items\": [{\"content\": 5}]}")
+                .when().post("/test-probe")
+                .then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("errors[0].field", is("items[0].content"))
+                .body("errors[0].message", is("must be a string"));
     }
 
     @Test

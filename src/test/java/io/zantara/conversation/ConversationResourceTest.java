@@ -202,6 +202,10 @@ class ConversationResourceTest {
             as(user).body(body).post("/api/conversations/save")
                     .then().log().ifValidationFails().statusCode(400).contentType(Problem.MEDIA_TYPE).body("status", is(400));
         }
+        as(user).body("{\"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}").post("/api/conversations/save")
+                .then().statusCode(400)
+                .body("errors[0].field", is("messages[0].role"))
+                .body("errors[0].message", is("must be one of: user, assistant, system"));
         as(user).body(manyMessages(session, 501, "m")).post("/api/conversations/save")
                 .then().statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("errors.field", hasItem(org.hamcrest.Matchers.containsString("messages")));

@@ -237,7 +237,10 @@ class MemoryResourceTest {
         as(user).body(facts("x".repeat(4001))).when().post("/api/memory/facts").then().statusCode(400).body("errors.field", hasItem("facts[0].content"));
         as(user).body("{\"facts\": [{\"content\": \"ok\", \"confidence\": 2}]}").when().post("/api/memory/facts")
                 .then().statusCode(400).body("errors.field", hasItem("facts[0].confidence"));
-        as(user).body("{\"facts\": \"not a list\"}").when().post("/api/memory/facts").then().statusCode(400).contentType(Problem.MEDIA_TYPE);
+        as(user).body("{\"facts\": [{\"content\": \"ok\", \"confidence\": \"high\"}]}").when().post("/api/memory/facts")
+                .then().statusCode(400).body("errors[0].field", is("facts[0].confidence")).body("errors[0].message", is("must be a number"));
+        as(user).body("{\"facts\": \"not a list\"}").when().post("/api/memory/facts").then().statusCode(400).contentType(Problem.MEDIA_TYPE)
+                .body("errors[0].field", is("facts")).body("errors[0].message", is("must be an array"));
         as(user).body("{\"facts\": [{\"content\": \"ok\"}], \"user_id\": \"someone-else\"}").when().post("/api/memory/facts")
                 .then().statusCode(400).body("errors[0].field", is("user_id"));
         as(user).when().get("/api/memory/context?limit=0").then().statusCode(400).body("errors[0].field", is("limit"));
