@@ -1,10 +1,12 @@
 package io.zantara.ops;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.smallrye.mutiny.Uni;
 import io.zantara.lock.KeySnapshot;
 import io.zantara.lock.LockFamily;
 import io.zantara.lock.LockManager;
 import io.zantara.lock.redis.Lease;
+import io.zantara.lock.redis.RedisLeases;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,11 +18,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The lock inspector: for each family, the keys held or awaited in this replica (named as the
  * metric label policy exports them, never raw when the policy hides them), with modes, owners and
- * ages, the oldest hold first, and this replica's Redis leases.
+ * ages, the oldest hold first; this replica's Redis leases; and, for each lease this replica waits
+ * for, the replica that holds it (the place to look for a stuck operation across replicas).
  */
 @Path("/api/debug/locks")
 @RolesAllowed("admin")
@@ -41,9 +45,17 @@ public class LockInspectorResource {
     public record LeaseView(String resource, @JsonProperty("fencing_token") long fencingToken, boolean lost) {
     }
 
-    public record LocksView(String backend, @JsonProperty("replica_id") String replicaId, List<FamilyView> families,
-                            List<LeaseView> leases) {
+    /** A lease another replica holds while this one waits for it: where to look for the stuck holder. */
+    public record ContendedView(String resource, @JsonProperty("holder_replica_id") String holderReplicaId,
+                                @JsonProperty("ttl_ms") long ttlMs) {
     }
+
+    public record LocksView(String backend, @JsonProperty("replica_id") String replicaId, List<FamilyView> families,
+                            List<LeaseView> leases, List<ContendedView> contended) {
+    }
+
+    /** Redis lookups per call, at most: one per contended resource. */
+    static final int MAX_CONTENDED = 100;
 
     private final LockManager locks;
 
@@ -52,14 +64,31 @@ public class LockInspectorResource {
     }
 
     @GET
-    @Operation(summary = "Held and waiting locks of this replica (admin only)")
+    @Operation(summary = "Held and waiting locks of this replica, and who holds the leases it waits for (admin only)")
     @APIResponse(responseCode = "403", description = "The token lacks the admin group")
-    public LocksView locks() {
+    public Uni<LocksView> locks() {
         List<FamilyView> families = locks.families().stream().map(this::family).toList();
-        List<LeaseView> leases = locks.leases().map(tier -> tier.held().stream().map(this::lease).toList())
-                .orElse(List.of());
-        return new LocksView(locks.leases().isPresent() ? "redis" : "local",
-                locks.leases().map(tier -> tier.replicaId()).orElse(null), families, leases);
+        Optional<RedisLeases> tier = locks.leases();
+        if (tier.isEmpty()) {
+            return Uni.createFrom().item(new LocksView("local", null, families, List.of(), List.of()));
+        }
+        RedisLeases leases = tier.get();
+        List<LeaseView> held = leases.held().stream().map(this::lease).toList();
+        return contended(leases).map(contended -> new LocksView("redis", leases.replicaId(), families, held, contended));
+    }
+
+    /** A holder that released meanwhile is simply left out. */
+    private Uni<List<ContendedView>> contended(RedisLeases leases) {
+        List<Uni<Optional<RedisLeases.Holder>>> lookups = leases.contended().stream().limit(MAX_CONTENDED)
+                .map(leases::holder)
+                .toList();
+        if (lookups.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(lookups).andFailFast().map(holders -> holders.stream()
+                .flatMap(Optional::stream)
+                .map(holder -> new ContendedView(shown(holder.resource()), holder.replicaId(), holder.ttlMillis()))
+                .toList());
     }
 
     private FamilyView family(LockFamily family) {
@@ -75,15 +104,17 @@ public class LockInspectorResource {
         return claims.stream().map(c -> new ClaimView(c.mode().name(), c.owner(), c.age().toMillis())).toList();
     }
 
-    /** A lease's resource is {@code <family>:<key>}; the key is shown as that family's label policy exports it. */
     private LeaseView lease(Lease lease) {
-        String resource = lease.resource();
+        return new LeaseView(shown(lease.resource()), lease.fencingToken(), lease.isLost());
+    }
+
+    /** A lease's resource is {@code <family>:<key>}; the key is shown as that family's label policy exports it. */
+    private String shown(String resource) {
         int colon = resource.indexOf(':');
-        String shown = locks.families().stream()
+        return locks.families().stream()
                 .filter(family -> colon > 0 && family.name().equals(resource.substring(0, colon)))
                 .findFirst()
                 .map(family -> family.name() + ":" + family.labelOf(resource.substring(colon + 1)))
                 .orElse(resource);
-        return new LeaseView(shown, lease.fencingToken(), lease.isLost());
     }
 }

@@ -1,5 +1,6 @@
 package io.zantara.bench;
 
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniSubscriber;
 import io.smallrye.mutiny.subscription.UniSubscription;
 import io.vertx.core.Context;
@@ -60,6 +61,8 @@ public class LockBenchmark {
     private KeyedLock lock;
     private SharedData shared;
     private final ConcurrentHashMap<String, ReentrantLock> blocking = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> entries = new ConcurrentHashMap<>();
+    private static final Uni<Integer> IMMEDIATE = Uni.createFrom().item(1);
 
     /** Releases every permit it is given: a grant callback with no allocation of its own. */
     private static final UniSubscriber<Permit> RELEASE = new UniSubscriber<>() {
@@ -70,6 +73,21 @@ public class LockBenchmark {
         @Override
         public void onItem(Permit permit) {
             permit.release();
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            throw new IllegalStateException(failure);
+        }
+    };
+
+    private static final UniSubscriber<Integer> DISCARD = new UniSubscriber<>() {
+        @Override
+        public void onSubscribe(UniSubscription subscription) {
+        }
+
+        @Override
+        public void onItem(Integer item) {
         }
 
         @Override
@@ -102,6 +120,37 @@ public class LockBenchmark {
         onLoop(done -> {
             for (int i = 0; i < BATCH; i++) {
                 lock.acquire(KEY, LockMode.EXCLUSIVE, TIMEOUT).subscribe().withSubscriber(RELEASE);
+            }
+            done.run();
+        });
+    }
+
+    /**
+     * Floor 1 of an uncontended cycle: subscribing to a Mutiny Uni that emits at once, which every
+     * {@code Uni<Permit>} acquisition pays and Vert.x's callback API does not.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void floor_mutinySubscribe() throws InterruptedException {
+        onLoop(done -> {
+            for (int i = 0; i < BATCH; i++) {
+                IMMEDIATE.subscribe().withSubscriber(DISCARD);
+            }
+            done.run();
+        });
+    }
+
+    /**
+     * Floor 2: putting a key's entry into the map and removing it again, which a lock that keeps no
+     * state for idle keys does once per uncontended cycle.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void floor_mapPutRemove() throws InterruptedException {
+        onLoop(done -> {
+            for (int i = 0; i < BATCH; i++) {
+                entries.putIfAbsent(KEY, new Object());
+                entries.computeIfPresent(KEY, (k, entry) -> null);
             }
             done.run();
         });

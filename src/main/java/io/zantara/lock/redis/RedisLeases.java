@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,6 +144,34 @@ public final class RedisLeases implements AutoCloseable {
     /** Leases held right now (for the lock inspector). */
     public List<Lease> held() {
         return List.copyOf(held.values());
+    }
+
+    /** Who holds a resource's lease in Redis, and for how much longer unless renewed. */
+    public record Holder(String resource, String replicaId, long ttlMillis) {
+    }
+
+    /** Resources this replica is waiting for in Redis right now: another replica holds their leases. */
+    public List<String> contended() {
+        return List.copyOf(contenders.keySet());
+    }
+
+    /**
+     * Asks Redis who holds {@code resource} (for the lock inspector: a request waiting here names
+     * the replica it waits for). Empty when the lease is free.
+     */
+    public Uni<Optional<Holder>> holder(String resource) {
+        String key = lockKey(resource);
+        return redis.batch(List.of(Request.cmd(Command.GET).arg(key), Request.cmd(Command.PTTL).arg(key)))
+                .map(answers -> {
+                    Response token = answers.get(0);
+                    if (token == null) {
+                        return Optional.<Holder>empty();
+                    }
+                    String value = token.toString();
+                    int counter = value.lastIndexOf(':');
+                    return Optional.of(new Holder(resource, counter > 0 ? value.substring(0, counter) : value,
+                            Math.max(0, answers.get(1).toLong())));
+                });
     }
 
     /** Releases every held lease (graceful shutdown) and stops the watchdog and the subscription. */
