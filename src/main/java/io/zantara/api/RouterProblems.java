@@ -45,6 +45,7 @@ public class RouterProblems {
         }
         ctx.next();
     }
+
     private static boolean isOver(String contentLength, long limit) {
         try {
             return Long.parseLong(contentLength.trim()) > limit;

@@ -77,18 +77,22 @@ public class LockInspectorResource {
         return contended(leases).map(contended -> new LocksView("redis", leases.replicaId(), families, held, contended));
     }
 
-    /** A holder that released meanwhile is simply left out. */
+    /**
+     * A lease released meanwhile, or just taken by this replica itself, is left out. When Redis does
+     * not answer, the entry stays with an unknown holder (null, ttl -1): the inspector still answers.
+     */
     private Uni<List<ContendedView>> contended(RedisLeases leases) {
-        List<Uni<Optional<RedisLeases.Holder>>> lookups = leases.contended().stream().limit(MAX_CONTENDED)
-                .map(leases::holder)
+        List<Uni<Optional<ContendedView>>> lookups = leases.contended().stream().limit(MAX_CONTENDED)
+                .map(resource -> leases.holder(resource)
+                        .map(holder -> holder
+                                .filter(h -> !leases.replicaId().equals(h.replicaId()))
+                                .map(h -> new ContendedView(shown(resource), h.replicaId(), h.ttlMillis())))
+                        .onFailure().recoverWithItem(Optional.of(new ContendedView(shown(resource), null, -1))))
                 .toList();
         if (lookups.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return Uni.join().all(lookups).andFailFast().map(holders -> holders.stream()
-                .flatMap(Optional::stream)
-                .map(holder -> new ContendedView(shown(holder.resource()), holder.replicaId(), holder.ttlMillis()))
-                .toList());
+        return Uni.join().all(lookups).andFailFast().map(views -> views.stream().flatMap(Optional::stream).toList());
     }
 
     private FamilyView family(LockFamily family) {

@@ -150,7 +150,10 @@ public final class RedisLeases implements AutoCloseable {
     public record Holder(String resource, String replicaId, long ttlMillis) {
     }
 
-    /** Resources this replica is waiting for in Redis right now: another replica holds their leases. */
+    /**
+     * Resources this replica is trying to take in Redis right now; one that stays here is held by
+     * another replica (or by a crashed one, until its ttl ends).
+     */
     public List<String> contended() {
         return List.copyOf(contenders.keySet());
     }
