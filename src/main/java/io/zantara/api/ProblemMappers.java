@@ -186,7 +186,10 @@ public class ProblemMappers {
         return "must be an object";
     }
 
-    /** An enum's constants as JSON spells them ({@code @JsonProperty}, else the constant's name). */
+    /**
+     * An enum's constants as JSON spells them ({@code @JsonProperty}, else the constant's name). Reads
+     * the same annotations Jackson reads to bind the enum, so a native build has them registered.
+     */
     private static List<String> jsonNames(Class<?> enumType) {
         List<String> names = new ArrayList<>();
         for (Object constant : enumType.getEnumConstants()) {

@@ -14,7 +14,7 @@ import jakarta.enterprise.event.Observes;
  *
  * <p>A declared {@code Content-Length} over the route's limit ({@link BodyLimits}) is refused here,
  * before a byte of the body is read. A body of undeclared length is counted as it is read, by
- * {@link StreamedBodyLimit}, with the limit this handler leaves for it.
+ * {@link StreamedBodyLimit}.
  */
 @ApplicationScoped
 public class RouterProblems {
@@ -34,14 +34,14 @@ public class RouterProblems {
     }
 
     private void rejectOversizedBody(RoutingContext ctx) {
-        long limit = limits.limitFor(ctx.request().path());
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            ctx.put(StreamedBodyLimit.LIMIT_KEY, limit);
-        } else if (isOver(length, limit)) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-            send(ctx, BodyLimits.tooLarge(limit));
-            return;
+        if (length != null) {
+            long limit = limits.limitFor(ctx.request().path());
+            if (isOver(length, limit)) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                send(ctx, BodyLimits.tooLarge(limit));
+                return;
+            }
         }
         ctx.next();
     }

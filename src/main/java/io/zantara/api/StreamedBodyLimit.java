@@ -1,7 +1,9 @@
 package io.zantara.api;
 
 import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -16,21 +18,27 @@ import java.io.InputStream;
  * body is read, so a client cannot bypass the limit by leaving the length out. The read fails with
  * {@link BodyTooLargeException} at the first byte past the limit; nothing was processed yet.
  *
- * <p>The filter only passes the limit on: it runs before the body is set up for reading, and
- * touching the entity stream there would read it on the I/O thread. The interceptor wraps the
- * stream when the body is deserialized.
+ * <p>The filter only finds the limit: it runs before the body is set up for reading, and touching
+ * the entity stream there would read it on the I/O thread. The interceptor wraps the stream when the
+ * body is deserialized. GET and HEAD bodies are never read, so they are not looked at.
  */
 @Provider
 public class StreamedBodyLimit implements ReaderInterceptor {
 
-    /** Where {@link RouterProblems} leaves the limit of a request whose length it could not check. */
-    static final String LIMIT_KEY = "zantara.streamed-body-limit";
+    private static final String LIMIT_KEY = "zantara.streamed-body-limit";
+
+    private final BodyLimits limits;
+
+    public StreamedBodyLimit(BodyLimits limits) {
+        this.limits = limits;
+    }
 
     @ServerRequestFilter
-    public void passLimitOn(ContainerRequestContext request, RoutingContext routing) {
-        Long limit = routing.get(LIMIT_KEY);
-        if (limit != null) {
-            request.setProperty(LIMIT_KEY, limit);
+    public void findLimit(ContainerRequestContext request, RoutingContext routing) {
+        String method = request.getMethod();
+        if (request.getHeaderString(HttpHeaders.CONTENT_LENGTH) == null
+                && !HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            request.setProperty(LIMIT_KEY, limits.limitFor(routing.request().path()));
         }
     }
 

@@ -55,7 +55,7 @@ public class LockInspectorResource {
     }
 
     /** Redis lookups per call, at most: one per contended resource. */
-    static final int MAX_CONTENDED = 100;
+    private static final int MAX_CONTENDED = 100;
 
     private final LockManager locks;
 
