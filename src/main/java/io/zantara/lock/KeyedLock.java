@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,6 +40,13 @@ import java.util.function.Supplier;
  * Outcome race: whether a waiter ends granted, cancelled or timed out is decided by one CAS on its
  * signal: the first of delivery, cancel and timeout wins. A cancel or timeout that wins against a
  * grant already made releases that grant at once, which hands the key on to the next waiter.
+ *
+ * Release once: whether a hold is still to be given back is its state, read and changed under
+ * compute, so of two releases (or a release and a late cancel) the second finds it gone and does
+ * nothing, without a CAS of its own on the hot path.
+ *
+ * Counts: nothing shared across keys is written per acquisition. Queued requests are counted per
+ * entry and summed only when asked (a metrics scrape, the inspector).
  *
  * Timeouts: one timer per contended key, not per waiter, armed for the earliest deadline in the
  * key's queue. Most waiters are granted long before their deadline, so arming and cancelling a
@@ -96,7 +102,6 @@ public final class KeyedLock {
     private final int maxSharedHolders;
     private final LockClock clock;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicInteger waiting = new AtomicInteger();
     private final ThreadLocal<Deliveries> deliveries = ThreadLocal.withInitial(Deliveries::new);
 
     /**
@@ -186,9 +191,20 @@ public final class KeyedLock {
         return entries.size();
     }
 
-    /** How many requests are queued (not yet granted) across all keys. */
+    /**
+     * How many requests are queued (not yet granted) across all keys; each key is read atomically.
+     * O(keys): counted when asked (a scrape, the inspector) rather than kept in a shared counter that
+     * every contended acquisition would have to update.
+     */
     public int waiting() {
-        return waiting.get();
+        int[] queued = {0};
+        for (String key : entries.keySet()) {
+            entries.computeIfPresent(key, (k, entry) -> {
+                queued[0] += entry.queued;
+                return entry;
+            });
+        }
+        return queued[0];
     }
 
     /** Holders and waiters of every key, each key read atomically; longest-held keys first. */
@@ -238,16 +254,13 @@ public final class KeyedLock {
             long now = clock.nanoTime();
             waiter.requestedAt = now;
             waiter.deadline = timeoutNanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutNanos;
-            Deliveries pending = deliveries.get();
             entries.compute(key, (k, entry) -> {
                 Entry e = entry == null ? new Entry(k) : entry;
                 if (e.queueHead == null && e.compatible(mode, maxSharedHolders)) {
                     e.hold(waiter, now);
                     waiter.grantedAtOnce = true;
-                    pending.add(waiter);
                 } else {
                     e.enqueue(waiter);
-                    waiting.incrementAndGet();
                     if (timeoutNanos != 0 && waiter.deadline < e.timerDeadline) {
                         armExpiry(e, waiter.deadline, now);
                     }
@@ -258,10 +271,13 @@ public final class KeyedLock {
                 // Cancelled while we were queueing it: the canceller may have looked before the
                 // waiter was in the map, so make sure it leaves (or hands on its grant) now.
                 leave(waiter);
-            } else if (!waiter.grantedAtOnce && timeoutNanos == 0) {
+            } else if (waiter.grantedAtOnce) {
+                Deliveries pending = deliveries.get();
+                pending.add(waiter);
+                pending.drain();
+            } else if (timeoutNanos == 0) {
                 waiter.timeOutNow();
             }
-            pending.drain();
         }
     }
 
@@ -274,24 +290,27 @@ public final class KeyedLock {
         entries.computeIfPresent(waiter.key, (k, e) -> {
             if (waiter.state == Waiter.QUEUED) {
                 e.unlinkQueued(waiter);
-                waiting.decrementAndGet();
                 waiter.state = Waiter.GONE;
-            } else if (waiter.state == Waiter.HELD && Waiter.RELEASED.compareAndSet(waiter, 0, 1)) {
+            } else if (waiter.state == Waiter.HELD) {
                 e.unhold(waiter);
             } else {
                 return e;
             }
-            e.grantWaiters(maxSharedHolders, pending, clock, waiting);
+            e.grantWaiters(maxSharedHolders, pending, clock);
             return e.settle();
         });
         pending.drain();
     }
 
+    /** Gives a hold back, once: the state check under compute makes a second call do nothing. */
     private void release(Waiter holder) {
         Deliveries pending = deliveries.get();
         entries.computeIfPresent(holder.key, (k, e) -> {
+            if (holder.state != Waiter.HELD) {
+                return e;
+            }
             e.unhold(holder);
-            e.grantWaiters(maxSharedHolders, pending, clock, waiting);
+            e.grantWaiters(maxSharedHolders, pending, clock);
             return e.settle();
         });
         pending.drain();
@@ -330,14 +349,13 @@ public final class KeyedLock {
                     next = Math.min(next, w.deadline);
                 } else if (Waiter.SIGNAL.compareAndSet(w, Waiter.NONE, Waiter.TIMED_OUT)) {
                     e.unlinkQueued(w);
-                    waiting.decrementAndGet();
                     w.state = Waiter.GONE;
                     w.nextExpired = expired[0];
                     expired[0] = w;
                 }
                 w = following;
             }
-            e.grantWaiters(maxSharedHolders, pending, clock, waiting);
+            e.grantWaiters(maxSharedHolders, pending, clock);
             if (next != Long.MAX_VALUE && e.queueHead != null) {
                 armExpiry(e, next, now);
             }
@@ -359,6 +377,7 @@ public final class KeyedLock {
         private long timerDeadline = Long.MAX_VALUE;
         private int shared;
         private boolean exclusive;
+        private int queued;
         private Waiter queueHead;
         private Waiter queueTail;
         private Waiter holdersHead;
@@ -386,6 +405,7 @@ public final class KeyedLock {
         }
 
         void enqueue(Waiter w) {
+            queued++;
             w.state = Waiter.QUEUED;
             w.prev = queueTail;
             w.next = null;
@@ -398,6 +418,7 @@ public final class KeyedLock {
         }
 
         void unlinkQueued(Waiter w) {
+            queued--;
             if (w.prev == null) {
                 queueHead = w.next;
             } else {
@@ -445,10 +466,11 @@ public final class KeyedLock {
             w.prev = null;
             w.next = null;
             w.state = Waiter.GONE;
+            Waiter.RELEASED.setRelease(w, true);
         }
 
         /** Grants from the head while the head is compatible; the grants go to {@code pending}. */
-        void grantWaiters(int maxShared, Deliveries pending, LockClock clock, AtomicInteger waiting) {
+        void grantWaiters(int maxShared, Deliveries pending, LockClock clock) {
             long now = 0;
             Waiter head;
             while ((head = queueHead) != null && compatible(head.mode, maxShared)) {
@@ -456,7 +478,6 @@ public final class KeyedLock {
                     now = clock.nanoTime();
                 }
                 unlinkQueued(head);
-                waiting.decrementAndGet();
                 hold(head, now);
                 pending.add(head);
             }
@@ -531,7 +552,7 @@ public final class KeyedLock {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
                 SIGNAL = lookup.findVarHandle(Waiter.class, "signal", int.class);
-                RELEASED = lookup.findVarHandle(Waiter.class, "released", int.class);
+                RELEASED = lookup.findVarHandle(Waiter.class, "released", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -545,8 +566,11 @@ public final class KeyedLock {
 
         /** Outcome of the request, decided once by CAS: NONE, DELIVERED, CANCELLED, TIMED_OUT. */
         volatile int signal;
-        /** 1 once the hold has been given back. */
-        volatile int released;
+        /**
+         * True once the hold has been given back. Written under compute (release order suffices:
+         * compute decides who releases); read without it by {@link #isReleased()}.
+         */
+        boolean released;
 
         // Guarded by compute on the key's entry.
         int state;
@@ -604,14 +628,14 @@ public final class KeyedLock {
 
         @Override
         public void release() {
-            if (RELEASED.compareAndSet(this, 0, 1)) {
+            if (!isReleased()) {
                 KeyedLock.this.release(this);
             }
         }
 
         @Override
         public boolean isReleased() {
-            return released == 1;
+            return (boolean) RELEASED.getAcquire(this);
         }
 
         @Override

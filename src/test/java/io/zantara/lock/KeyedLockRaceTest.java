@@ -75,6 +75,30 @@ class KeyedLockRaceTest {
         assertFreeAndClean();
     }
 
+    /**
+     * Story: two threads release the same permit at once while two writers queue behind it. Only
+     * one release may count: a second one taking effect would free the key under the first writer
+     * and let the second writer in beside it.
+     */
+    @RepeatedTest(300)
+    void releaseRacingRelease_handsTheKeyOnOnce() throws InterruptedException {
+        Permit holder = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        UniAssertSubscriber<Permit> first = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+        UniAssertSubscriber<Permit> second = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5))
+                .subscribe().withSubscriber(UniAssertSubscriber.create());
+
+        race(holder::release, holder::release);
+
+        first.assertCompleted();
+        second.assertNotTerminated();
+        assertEquals(1, lock.waiting());
+        assertTrue(holder.isReleased());
+        first.getItem().release();
+        second.assertCompleted().getItem().release();
+        assertFreeAndClean();
+    }
+
     private void assertFreeAndClean() {
         assertEquals(0, lock.size(), "key still present: " + lock.snapshot());
         assertEquals(0, lock.waiting());
