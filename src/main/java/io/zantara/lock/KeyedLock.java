@@ -39,7 +39,10 @@ import java.util.function.Supplier;
  *
  * Outcome race: whether a waiter ends granted, cancelled or timed out is decided by one CAS on its
  * signal: the first of delivery, cancel and timeout wins. A cancel or timeout that wins against a
- * grant already made releases that grant at once, which hands the key on to the next waiter.
+ * grant already made releases that grant at once, which hands the key on to the next waiter. Only
+ * the winner of that CAS ever takes a waiter out (leave), so a delivered grant is never undone by
+ * anyone but its holder. A cancel that comes before the waiter is in the map has nothing to take
+ * out; the subscribing thread sees its signal inside compute and does not queue the waiter.
  *
  * Release once: whether a hold is still to be given back is its state, read and changed under
  * compute, so of two releases (or a release and a late cancel) the second finds it gone and does
@@ -255,6 +258,13 @@ public final class KeyedLock {
             waiter.requestedAt = now;
             waiter.deadline = timeoutNanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutNanos;
             entries.compute(key, (k, entry) -> {
+                if (waiter.signal != Waiter.NONE) {
+                    // Cancelled before it was in the map, so its cancel found nothing to take out.
+                    // Checked here and not after compute: once queued, the waiter can be granted
+                    // and delivered on another thread at any moment, and a signal read after
+                    // compute could no longer tell a cancel from that delivery.
+                    return entry;
+                }
                 Entry e = entry == null ? new Entry(k) : entry;
                 if (e.queueHead == null && e.compatible(mode, maxSharedHolders)) {
                     e.hold(waiter, now);
@@ -267,11 +277,7 @@ public final class KeyedLock {
                 }
                 return e;
             });
-            if (waiter.signal != Waiter.NONE) {
-                // Cancelled while we were queueing it: the canceller may have looked before the
-                // waiter was in the map, so make sure it leaves (or hands on its grant) now.
-                leave(waiter);
-            } else if (waiter.grantedAtOnce) {
+            if (waiter.grantedAtOnce) {
                 Deliveries pending = deliveries.get();
                 pending.add(waiter);
                 pending.drain();
@@ -283,7 +289,8 @@ public final class KeyedLock {
 
     /**
      * Removes a waiter that is cancelled or timed out: unlinks it if still queued, releases it if a
-     * grant reached it first. Either may let the next waiters in. Idempotent.
+     * grant reached it first. Either may let the next waiters in. Idempotent. Called only by the
+     * winner of the CANCELLED or TIMED_OUT CAS, so never for a grant already delivered.
      */
     private void leave(Waiter waiter) {
         Deliveries pending = deliveries.get();

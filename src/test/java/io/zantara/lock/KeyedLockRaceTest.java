@@ -2,16 +2,20 @@ package io.zantara.lock;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.zantara.lock.LockMode.EXCLUSIVE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Races between a grant and a cancellation or timeout, each run many times from a start latch. */
@@ -97,6 +101,79 @@ class KeyedLockRaceTest {
         first.getItem().release();
         second.assertCompleted().getItem().release();
         assertFreeAndClean();
+    }
+
+    /**
+     * Story: a writer subscribes on one thread while the holder releases on another, so the grant
+     * can reach the writer while its own subscribe call is still returning. The delivered hold is
+     * the writer's until it releases it: nothing on the subscribing side may give it back.
+     */
+    @RepeatedTest(300)
+    void subscribeRacingTheRelease_keepsTheDeliveredHold() throws InterruptedException {
+        Permit holder = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        AtomicReference<UniAssertSubscriber<Permit>> waiter = new AtomicReference<>();
+
+        race(holder::release, () -> waiter.set(lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5))
+                .subscribe().withSubscriber(UniAssertSubscriber.create())));
+
+        Permit granted = waiter.get().awaitItem(Duration.ofSeconds(5)).getItem();
+        assertFalse(granted.isReleased(), "the delivered hold was given back under its holder");
+        lock.acquire("k", EXCLUSIVE, Duration.ZERO).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertFailedWith(LockTimeoutException.class);
+        granted.release();
+        assertFreeAndClean();
+    }
+
+    /**
+     * Story: the subscriber cancels from another thread as soon as it has its subscription, while
+     * the request is still on its way into the queue. The request must not stay queued: once the
+     * holder releases, the key is free.
+     */
+    @RepeatedTest(300)
+    void cancelRacingTheQueueing_neverLeavesTheRequestQueued() throws InterruptedException {
+        Permit holder = lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(1));
+        CancelOnSubscribe subscriber = new CancelOnSubscribe();
+
+        race(() -> lock.acquire("k", EXCLUSIVE, Duration.ofSeconds(5)).subscribe().withSubscriber(subscriber),
+                subscriber::cancelOnceSubscribed);
+
+        assertEquals(0, lock.waiting(), "cancelled request still queued: " + lock.snapshot());
+        holder.release();
+        assertFalse(subscriber.granted, "a cancelled request was granted the key");
+        assertFreeAndClean();
+    }
+
+    /** Hands its subscription to another thread, which cancels it while subscribe is still running. */
+    private static final class CancelOnSubscribe implements UniSubscriber<Permit> {
+        private final CountDownLatch subscribed = new CountDownLatch(1);
+        private volatile UniSubscription subscription;
+        private volatile boolean granted;
+
+        @Override
+        public void onSubscribe(UniSubscription subscription) {
+            this.subscription = subscription;
+            subscribed.countDown();
+        }
+
+        @Override
+        public void onItem(Permit permit) {
+            granted = true;
+            permit.release();
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+        }
+
+        void cancelOnceSubscribed() {
+            try {
+                subscribed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            subscription.cancel();
+        }
     }
 
     private void assertFreeAndClean() {
