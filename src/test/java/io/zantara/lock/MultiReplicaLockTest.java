@@ -109,6 +109,7 @@ class MultiReplicaLockTest {
         assertEquals(1, maxHolders.get(), "two holders of one key at once");
         assertEquals(sections, counters[0] + counters[1], "lost update");
         replicas.forEach(r -> assertEquals(0, r.size()));
+        tiers.values().forEach(leases -> assertEquals(List.of(), leases.contended(), "a finished attempt is still a contender"));
     }
 
     /**

@@ -247,7 +247,6 @@ public final class RedisLeases implements AutoCloseable {
         }
 
         private void answered(String token, long answer) {
-            inFlight.set(false);
             long now = clock.nanoTime();
             if (answer > 0) {
                 Lease lease = new Lease(resource, lockKey(resource), token, answer, now + ttlMillis * 1_000_000);
@@ -265,6 +264,10 @@ public final class RedisLeases implements AutoCloseable {
                 }
                 return;
             }
+            // Cleared only on the way to another try: while an answer that ends the attempt is
+            // handled, a wake-up must not start a try that would register this finished attempt
+            // as a contender again.
+            inFlight.set(false);
             if (wakeAgain) {
                 tryNow();
                 return;
@@ -275,7 +278,6 @@ public final class RedisLeases implements AutoCloseable {
         }
 
         private void failed(Throwable failure) {
-            inFlight.set(false);
             backendErrors.increment();
             if (finish()) {
                 emitter.fail(new LockBackendUnavailableException("Redis lease on '" + resource + "' could not be taken: "
